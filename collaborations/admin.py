@@ -1,0 +1,79 @@
+from django.contrib import admin
+
+from .models import (
+    BoardSeat,
+    Municipality,
+    Organisation,
+    Participation,
+    Partnership,
+    ProcessEntry,
+    Term,
+    YearRecord,
+)
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["label", "vocabulary", "code", "parent", "order", "active"]
+    list_filter = ["vocabulary", "active"]
+    search_fields = ["label", "code"]
+    list_editable = ["order", "active"]
+    list_select_related = ["parent"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "cbs_code", "slug"]
+    search_fields = ["name", "cbs_code"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["invoerders"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    fields = ["municipality"]
+    extra = 0
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "afkorting", "vorm", "bbv_categorie"]
+    search_fields = ["name", "afkorting"]
+    list_filter = ["vorm", "bbv_categorie"]
+    list_select_related = ["vorm", "bbv_categorie"]
+    filter_horizontal = ["onderwerpen", "aard", "organisations"]
+    inlines = [ParticipationInline]
+
+
+class BoardSeatInline(admin.TabularInline):
+    model = BoardSeat
+    extra = 0
+
+
+class ProcessEntryInline(admin.TabularInline):
+    model = ProcessEntry
+    extra = 0
+
+
+@admin.register(Participation)
+class ParticipationAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "municipality", "bestuurlijk_belang", "financieel_belang"]
+    list_filter = ["municipality"]
+    list_select_related = ["partnership", "municipality"]
+    filter_horizontal = ["belang_waarom", "belang_wie"]
+    inlines = [BoardSeatInline, ProcessEntryInline]
+
+
+@admin.register(YearRecord)
+class YearRecordAdmin(admin.ModelAdmin):
+    list_display = ["participation", "year", "status", "nagekeken", "updated_at"]
+    list_filter = ["status", "nagekeken", "year"]
+    list_select_related = ["participation__partnership", "participation__municipality"]
+    readonly_fields = ["version", "updated_at", "updated_by", "copied_from"]

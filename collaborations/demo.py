@@ -1,0 +1,71 @@
+"""Loading the demo data set from the project's own data files (collaborations/data/)."""
+
+import json
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from . import services
+from .models import Participation
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+DEMO_USERS = [
+    # username, password, full name, superuser, municipalities, role
+    ("beheerder", "demo-beheerder", "Bea Beheerder", True, [], "Beheerder (alles, ook /beheer/)"),
+    ("invoerder-venlo", "demo-venlo", "Ingrid Invoerder", False, ["venlo"], "Invoerder Venlo"),
+    ("invoerder-wijchen", "demo-wijchen", "Wim Invoerder", False, ["wijchen"], "Invoerder Wijchen"),
+]
+
+
+def read_json(name: str) -> dict:
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def load_vocabularies() -> int:
+    return services.sync_vocabularies(data=read_json("vocabularies.json"))
+
+
+def load_demo() -> dict[str, int]:
+    """Idempotent: running it twice gives the same database."""
+    counts = {"termen": load_vocabularies()}
+    demo = read_json("demo.json")
+    for row in demo["municipalities"]:
+        name, cbs_code, *slug = row
+        services.upsert_municipality(
+            name=name, cbs_code=cbs_code, slug=slug[0] if slug else slugify(name)
+        )
+    counts["gemeenten"] = len(demo["municipalities"])
+    for item in demo["partnerships"]:
+        item = dict(item)
+        perspectives = item.pop("perspectives")
+        terms = {"onderwerpen": item.pop("onderwerpen", []), "aard": item.pop("aard", [])}
+        municipality_slugs = item.pop("municipalities")
+        organisations = item.pop("organisations", [])
+        slug = item.pop("slug")
+        partnership = services.upsert_partnership(
+            slug=slug,
+            fields=item,
+            terms=terms,
+            municipality_slugs=municipality_slugs,
+            organisation_names=organisations,
+        )
+        for municipality_slug, perspective in perspectives.items():
+            participation = Participation.objects.get(
+                partnership=partnership, municipality__slug=municipality_slug
+            )
+            perspective = dict(perspective)
+            years = perspective.pop("years", {})
+            services.update_perspective(participation=participation, data=perspective)
+            for year, data in years.items():
+                services.import_year_record(participation=participation, year=int(year), data=data)
+    counts["samenwerkingen"] = len(demo["partnerships"])
+    for username, password, full_name, superuser, slugs, _role in DEMO_USERS:
+        services.upsert_demo_user(
+            username=username,
+            password=password,
+            full_name=full_name,
+            superuser=superuser,
+            municipality_slugs=slugs,
+        )
+    return counts

@@ -1,0 +1,316 @@
+"""Forms for the yearly section C, rendered with NL Design System class names.
+
+Every form carries the record's `version` so that two people editing the same section cannot
+overwrite each other unnoticed (the service refuses a stale version).
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+
+from dashboard.formatting import NumberParseError, parse_decimal
+
+from .models import KERN_MAX_LENGTH, MotiveAnswer, Term, YearRecord
+
+
+class NLDesignFormRenderer(TemplatesSetting):
+    """Renders every field with `templates/forms/field.html` (Utrecht form-field classes)."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class DutchDecimalField(forms.CharField):
+    """A number typed the Dutch way (`1.281.406`, `€ 1.281.406,00`, `48,62%`) → Decimal."""
+
+    def __init__(self, *, allow_percent: bool = False, max_value=None, min_value=None, **kwargs):
+        self.allow_percent = allow_percent
+        self.max_value = max_value
+        self.min_value = min_value
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("autocomplete", "off")
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            text = f"{value.normalize():f}"
+            return text.replace(".", ",")
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            number = parse_decimal(value, allow_percent=self.allow_percent)
+        except NumberParseError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+        if self.min_value is not None and number < self.min_value:
+            raise ValidationError(f"Vul een getal in van minimaal {self.min_value}.")
+        if self.max_value is not None and number > self.max_value:
+            raise ValidationError(f"Vul een getal in van maximaal {self.max_value}.")
+        return number
+
+
+class VersionedForm(forms.Form):
+    """Base: a hidden version, and Dutch field order / error summary support."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor id, label, message) for every error, for the summary at the top of the form."""
+        items = []
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                items.extend(("", "", str(message)) for message in errors)
+                continue
+            bound = self[name]
+            anchor = bound.auto_id
+            if bound.field.widget.__class__ is forms.CheckboxSelectMultiple:
+                anchor = f"{bound.auto_id}_0"
+            items.extend((anchor, str(bound.label), str(message)) for message in errors)
+        return items
+
+
+class YearModelForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = YearRecord
+        fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "version" not in self.initial:
+            self.initial["version"] = self.instance.version
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "class": "utrecht-textarea"})
+
+
+BEOOGD_HELP = {
+    "beoogd_inhoud": (
+        "Welke maatschappelijke effecten beoogt de samenwerking? Wat merken de inwoners ervan? "
+        "Bovenaan de Prestatieladder staat het zingevende einddoel, lager op de ladder de "
+        "tussendoelen en de middelen."
+    ),
+    "beoogd_proces": (
+        "Welke stappen en mijlpalen zijn nodig om de inhoudelijke resultaten te bereiken: "
+        "voorbereiden, nemen en uitvoeren van besluiten?"
+    ),
+    "beoogd_samenwerking": (
+        "Wat moet de samenwerking zelf opleveren, op weg naar coproductie met de partners?"
+    ),
+    "beoogd_kern": (
+        "De kern in één of twee zinnen, evalueerbaar geformuleerd. Deze tekst komt in het "
+        "kernbeeld."
+    ),
+}
+FEITELIJK_HELP = {
+    "feitelijk_inhoud": "Welke maatschappelijke effecten zijn feitelijk bereikt?",
+    "feitelijk_proces": "Welke stappen en mijlpalen zijn gezet?",
+    "feitelijk_samenwerking": "Wat heeft de samenwerking zelf opgeleverd?",
+    "feitelijk_kern": "De kern van wat is bereikt, in één of twee zinnen.",
+}
+
+
+class _ResultsForm(YearModelForm):
+    kern_field = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name == "version":
+                continue
+            field.widget = _textarea(3 if name == self.kern_field else 5)
+            if name == self.kern_field:
+                field.widget.attrs.update(
+                    {"data-max-length": KERN_MAX_LENGTH, "class": "utrecht-textarea js-counter"}
+                )
+                field.max_length = None
+
+
+class BeoogdForm(_ResultsForm):
+    kern_field = "beoogd_kern"
+
+    class Meta:
+        model = YearRecord
+        fields = ["beoogd_inhoud", "beoogd_proces", "beoogd_samenwerking", "beoogd_kern"]
+        help_texts = BEOOGD_HELP
+
+
+class FeitelijkForm(_ResultsForm):
+    kern_field = "feitelijk_kern"
+
+    class Meta:
+        model = YearRecord
+        fields = ["feitelijk_inhoud", "feitelijk_proces", "feitelijk_samenwerking", "feitelijk_kern"]
+        help_texts = FEITELIJK_HELP
+
+
+class KostenBatenForm(YearModelForm):
+    class Meta:
+        model = YearRecord
+        fields = ["kosten_baten_begroot", "kosten_baten_feitelijk"]
+        help_texts = {
+            "kosten_baten_begroot": "Toelichting op de begrote kosten en baten.",
+            "kosten_baten_feitelijk": "Toelichting op de feitelijke kosten en baten (realisatie).",
+        }
+        widgets = {
+            "kosten_baten_begroot": _textarea(3),
+            "kosten_baten_feitelijk": _textarea(3),
+        }
+
+
+class AandeelForm(YearModelForm):
+    aandeel_percentage = DutchDecimalField(
+        label="Schatting van het aandeel van de gemeente in de realisatie van de opgave",
+        help_text="Een percentage, bijvoorbeeld 48,62%.",
+        required=False,
+        allow_percent=True,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+
+    class Meta:
+        model = YearRecord
+        fields = [
+            "aandeel_toelichting",
+            "verdeelsleutel_tekst",
+            "evenwicht_kosten",
+            "evenwicht_kosten_toelichting",
+            "evenwicht_baten",
+            "evenwicht_baten_toelichting",
+            "aandeel_percentage",
+        ]
+        help_texts = {
+            "aandeel_toelichting": (
+                "Welk aandeel levert de gemeente in de realisatie van de opgave, ook in "
+                "verhouding tot de andere partners? Wie brengt wat in?"
+            ),
+            "verdeelsleutel_tekst": (
+                "Hoe worden de kosten verdeeld? Bijvoorbeeld: 48,62% van € 510.245 bijdrage "
+                "Veiligheidshuis."
+            ),
+            "evenwicht_kosten": (
+                "Hoe is de feitelijke verdeling van de kosten over alle samenwerkingspartners?"
+            ),
+            "evenwicht_baten": (
+                "Hoe is de feitelijke verdeling van de baten over alle samenwerkingspartners?"
+            ),
+        }
+        widgets = {
+            "aandeel_toelichting": _textarea(3),
+            "verdeelsleutel_tekst": _textarea(4),
+            "evenwicht_kosten_toelichting": _textarea(2),
+            "evenwicht_baten_toelichting": _textarea(2),
+        }
+
+
+class MotievenForm(VersionedForm):
+    """Question 13 and 14: motives with their sub-motives, the most important, answered?"""
+
+    eigen_formulering = forms.CharField(
+        label="Anders, namelijk (eigen formulering)",
+        required=False,
+        widget=_textarea(2),
+        help_text="Motieven die niet in de lijsten staan, in eigen woorden.",
+    )
+    belangrijkste_motieven = forms.ModelMultipleChoiceField(
+        label="Belangrijkste motieven",
+        queryset=Term.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Benoem de belangrijkste motieven. Deze worden in het kernbeeld opgenomen.",
+    )
+    motief_beantwoord = forms.CharField(
+        label="Is aan het motief van samenwerking beantwoord? Wat wel en wat (nog) niet?",
+        required=False,
+        widget=_textarea(4),
+        help_text=(
+            "In hoeverre wordt aan de motieven beantwoord: levert de samenwerking op waarvoor "
+            "zij is aangegaan?"
+        ),
+    )
+
+    def __init__(self, *args, motives: list[Term], record: YearRecord, **kwargs):
+        self.motives = motives
+        self.record = record
+        selected = {t.pk for t in record.submotieven.all()}
+        answers = {a.motief_id: a for a in record.motive_answers.all()}
+        initial = {
+            "version": record.version,
+            "eigen_formulering": record.eigen_formulering,
+            "belangrijkste_motieven": [t.pk for t in record.belangrijkste_motieven.all()],
+            "motief_beantwoord": record.motief_beantwoord,
+        }
+        for motive in motives:
+            initial[f"sub_{motive.code}"] = [
+                str(c.pk) for c in motive.children.all() if c.pk in selected
+            ]
+            answer = answers.get(motive.pk)
+            initial[f"antwoord_{motive.code}"] = answer.antwoord if answer else ""
+            initial[f"toelichting_{motive.code}"] = answer.toelichting if answer else ""
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.fields["belangrijkste_motieven"].queryset = Term.objects.filter(
+            pk__in=[m.pk for m in motives]
+        )
+        self.fields["belangrijkste_motieven"].choices = [(m.pk, m.label) for m in motives]
+        for motive in motives:
+            self.fields[f"sub_{motive.code}"] = forms.MultipleChoiceField(
+                label=motive.label,
+                required=False,
+                choices=[(str(c.pk), c.label) for c in motive.children.all()],
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.fields[f"antwoord_{motive.code}"] = forms.ChoiceField(
+                label=f"Aan motief beantwoord: {motive.label}",
+                required=False,
+                choices=[("", "— niet beantwoord —"), *MotiveAnswer.Answer.choices],
+            )
+            self.fields[f"toelichting_{motive.code}"] = forms.CharField(
+                label=f"Toelichting bij {motive.label}",
+                required=False,
+                max_length=1000,
+            )
+        self.order_fields(
+            ["version"]
+            + [f"sub_{m.code}" for m in motives]
+            + ["eigen_formulering", "belangrijkste_motieven", "motief_beantwoord"]
+        )
+
+    def motive_rows(self):
+        """(motive, answer field, toelichting field) per motive, for the answers table."""
+        return [
+            (m, self[f"antwoord_{m.code}"], self[f"toelichting_{m.code}"]) for m in self.motives
+        ]
+
+    def submotive_fields(self):
+        return [self[f"sub_{m.code}"] for m in self.motives]
+
+    def to_service_data(self) -> dict:
+        data = self.cleaned_data
+        sub_ids = [int(pk) for m in self.motives for pk in data.get(f"sub_{m.code}", [])]
+        answers = {
+            m.pk: (data[f"antwoord_{m.code}"], data.get(f"toelichting_{m.code}", ""))
+            for m in self.motives
+            if data.get(f"antwoord_{m.code}")
+        }
+        return {
+            "eigen_formulering": data["eigen_formulering"],
+            "motief_beantwoord": data["motief_beantwoord"],
+            "submotief_ids": sub_ids,
+            "belangrijkste_ids": [t.pk for t in data["belangrijkste_motieven"]],
+            "answers": answers,
+        }
+
+
+SECTION_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
+    "motieven": ("Motieven voor samenwerking", MotievenForm),
+    "beoogde-resultaten": ("Beoogde resultaten", BeoogdForm),
+    "kosten-en-baten": ("Kosten en baten: begroting en realisatie", KostenBatenForm),
+    "feitelijke-resultaten": ("Feitelijke resultaten van de samenwerking", FeitelijkForm),
+    "aandeel": ("Aandeel van de gemeente in de realisatie van de opgave", AandeelForm),
+}

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from collaborations.demo import DEMO_USERS, load_demo
+
+
+class Command(BaseCommand):
+    help = "Laadt de demogegevens (idempotent): gemeenten, samenwerkingen, ZVH 2017, demo-logins."
+
+    def handle(self, *args, **options):
+        counts = load_demo()
+        summary = ", ".join(f"{n} {label}" for label, n in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"Demogegevens geladen: {summary}."))
+        self.stdout.write("Demo-logins (alleen voor ontwikkeling):")
+        for username, password, _name, _superuser, _slugs, role in DEMO_USERS:
+            self.stdout.write(f"  {role:<32} gebruiker: {username:<18} wachtwoord: {password}")

@@ -1,0 +1,222 @@
+"""Every read of the collaborations app: the only place for select_related/prefetch/annotate.
+
+Each page gets its data from one selector with a fixed number of queries, whatever the content.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from .models import (
+    Municipality,
+    MotiveAnswer,
+    Participation,
+    Term,
+    Vocabulary,
+    YearRecord,
+)
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def user_can_edit(user: User, municipality: Municipality) -> bool:
+    """A clerk edits the records of the municipalities they are an invoerder of."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cache = getattr(user, "_editable_municipality_ids", None)
+    if cache is None:
+        cache = set(user.gemeenten.values_list("pk", flat=True))
+        user._editable_municipality_ids = cache
+    return municipality.pk in cache
+
+
+def municipality_list() -> QuerySet[Municipality]:
+    return Municipality.objects.annotate(partnership_count=Count("partnerships")).filter(
+        partnership_count__gt=0
+    )
+
+
+def get_municipality(slug: str) -> Municipality:
+    try:
+        return Municipality.objects.get(slug=slug)
+    except Municipality.DoesNotExist as exc:
+        raise Http404("Deze gemeente bestaat niet.") from exc
+
+
+def _visible_years_filter(user: User, municipality: Municipality) -> Q:
+    if user_can_edit(user, municipality):
+        return Q()
+    return Q(status=YearRecord.Status.GEPUBLICEERD)
+
+
+def participations_for_municipality(
+    municipality: Municipality, user: User
+) -> QuerySet[Participation]:
+    """The partnerships a municipality takes part in, with what the list page shows."""
+    count = (
+        Count("years")
+        if user_can_edit(user, municipality)
+        else Count("years", filter=Q(years__status=YearRecord.Status.GEPUBLICEERD))
+    )
+    return (
+        Participation.objects.filter(municipality=municipality)
+        .select_related("partnership__vorm", "partnership__bbv_categorie")
+        .prefetch_related("partnership__onderwerpen")
+        .annotate(year_count=count)
+        .order_by("partnership__name")
+    )
+
+
+def get_participation(municipality_slug: str, partnership_slug: str) -> Participation:
+    """The participation for the header of every partnership page (one query)."""
+    try:
+        return Participation.objects.select_related("partnership", "municipality").get(
+            municipality__slug=municipality_slug, partnership__slug=partnership_slug
+        )
+    except Participation.DoesNotExist as exc:
+        raise Http404("Deze gemeente neemt niet deel aan deze samenwerking.") from exc
+
+
+def participation_detail(municipality_slug: str, partnership_slug: str) -> Participation:
+    """Everything the kernbeeld / basisgegevens / governance page shows."""
+    try:
+        return (
+            Participation.objects.select_related(
+                "municipality",
+                "partnership__vorm",
+                "partnership__bbv_categorie",
+                "partnership__centrumgemeente",
+                "toezichtarrangement",
+            )
+            .prefetch_related(
+                "partnership__onderwerpen",
+                "partnership__aard",
+                "partnership__organisations",
+                "partnership__municipalities",
+                "belang_waarom",
+                "belang_wie",
+                "board_seats",
+                "process_entries",
+            )
+            .get(municipality__slug=municipality_slug, partnership__slug=partnership_slug)
+        )
+    except Participation.DoesNotExist as exc:
+        raise Http404("Deze gemeente neemt niet deel aan deze samenwerking.") from exc
+
+
+def visible_years(participation: Participation, user: User) -> list[YearRecord]:
+    return list(
+        participation.years.filter(_visible_years_filter(user, participation.municipality))
+        .only("id", "year", "status", "nagekeken", "participation_id")
+        .order_by("year")
+    )
+
+
+def latest_year_record(participation: Participation, user: User) -> YearRecord | None:
+    """The newest visible year with its motives and results, for the kernbeeld."""
+    return (
+        participation.years.filter(_visible_years_filter(user, participation.municipality))
+        .prefetch_related("belangrijkste_motieven")
+        .order_by("-year")
+        .first()
+    )
+
+
+def motive_catalogue() -> list[Term]:
+    """The 8 main motives, each with its sub-motives (two queries)."""
+    return list(
+        Term.objects.filter(vocabulary=Vocabulary.MOTIEF, active=True)
+        .prefetch_related(
+            Prefetch("children", queryset=Term.objects.filter(active=True).order_by("order"))
+        )
+        .order_by("order")
+    )
+
+
+def year_record_for_edit(participation: Participation, year: int) -> YearRecord:
+    try:
+        return participation.years.prefetch_related(
+            "submotieven", "belangrijkste_motieven", "motive_answers"
+        ).get(year=year)
+    except YearRecord.DoesNotExist as exc:
+        raise Http404(f"Voor {year} is nog niets ingevuld.") from exc
+
+
+@dataclass
+class MotiveView:
+    motive: Term
+    submotives: list[Term] = field(default_factory=list)
+    answer: MotiveAnswer | None = None
+    belangrijk: bool = False
+
+
+@dataclass
+class YearPage:
+    """What the year page (section C) shows, assembled from a fixed number of queries."""
+
+    participation: Participation
+    year: int
+    record: YearRecord | None
+    years: list[YearRecord]
+    motives: list[MotiveView]
+    belangrijkste: list[Term]
+
+    @property
+    def chosen_motives(self) -> list[MotiveView]:
+        return [m for m in self.motives if m.submotives]
+
+    @property
+    def answered_motives(self) -> list[MotiveView]:
+        return [m for m in self.motives if m.answer]
+
+    @property
+    def previous_year(self) -> int | None:
+        earlier = [r.year for r in self.years if r.year < self.year]
+        return max(earlier) if earlier else None
+
+    @property
+    def next_year(self) -> int | None:
+        later = [r.year for r in self.years if r.year > self.year]
+        return min(later) if later else None
+
+
+def year_page(participation: Participation, year: int, user: User) -> YearPage:
+    years = visible_years(participation, user)
+    record = next((r for r in years if r.year == year), None)
+    if record is not None:
+        record = (
+            YearRecord.objects.prefetch_related(
+                Prefetch("submotieven", queryset=Term.objects.order_by("order")),
+                Prefetch("belangrijkste_motieven", queryset=Term.objects.order_by("order")),
+                Prefetch("motive_answers", queryset=MotiveAnswer.objects.all()),
+            )
+            .select_related("updated_by")
+            .get(pk=record.pk)
+        )
+    motives = motive_catalogue()
+    views = [MotiveView(motive=m) for m in motives]
+    by_id = {v.motive.pk: v for v in views}
+    belangrijkste: list[Term] = []
+    if record is not None:
+        for sub in record.submotieven.all():
+            if sub.parent_id in by_id:
+                by_id[sub.parent_id].submotives.append(sub)
+        for answer in record.motive_answers.all():
+            if answer.motief_id in by_id:
+                by_id[answer.motief_id].answer = answer
+        belangrijkste = list(record.belangrijkste_motieven.all())
+        for term in belangrijkste:
+            if term.pk in by_id:
+                by_id[term.pk].belangrijk = True
+    return YearPage(
+        participation=participation,
+        year=year,
+        record=record,
+        years=years,
+        motives=views,
+        belangrijkste=belangrijkste,
+    )

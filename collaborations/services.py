@@ -1,0 +1,388 @@
+"""Every write of the collaborations app. Keyword-only, atomic, validated.
+
+Permission checks live here, in one place, so that roles, approval and history can be added
+without touching the views.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from .models import (
+    BoardSeat,
+    Municipality,
+    MotiveAnswer,
+    Organisation,
+    Participation,
+    Partnership,
+    ProcessEntry,
+    Term,
+    Vocabulary,
+    YearRecord,
+)
+from .selectors import user_can_edit
+
+User = AbstractBaseUser | AnonymousUser
+
+# The fields of section C that "Nieuw jaar starten" carries over to the next year.
+COPIED_TEXT_FIELDS = [
+    "eigen_formulering",
+    "motief_beantwoord",
+    "beoogd_inhoud",
+    "beoogd_proces",
+    "beoogd_samenwerking",
+    "beoogd_kern",
+    "feitelijk_inhoud",
+    "feitelijk_proces",
+    "feitelijk_samenwerking",
+    "feitelijk_kern",
+    "kosten_baten_begroot",
+    "kosten_baten_feitelijk",
+    "aandeel_toelichting",
+    "verdeelsleutel_tekst",
+    "evenwicht_kosten",
+    "evenwicht_kosten_toelichting",
+    "evenwicht_baten",
+    "evenwicht_baten_toelichting",
+    "aandeel_percentage",
+]
+
+
+class StaleVersionError(ValidationError):
+    """Someone else saved the record since this form was opened."""
+
+
+def _require_editor(user: User, municipality: Municipality) -> None:
+    if not user_can_edit(user, municipality):
+        raise PermissionDenied(f"U mag de gegevens van {municipality} niet wijzigen.")
+
+
+def _check_version(record: YearRecord, expected_version: int) -> None:
+    if record.version != expected_version:
+        raise StaleVersionError(
+            "Iemand anders heeft dit onderdeel opgeslagen nadat u het opende. Uw invoer is "
+            "hieronder bewaard; vergelijk met de pagina en sla opnieuw op.",
+            code="stale",
+        )
+
+
+@transaction.atomic
+def update_year_record(
+    *,
+    user: User,
+    record: YearRecord,
+    fields: dict[str, Any],
+    expected_version: int,
+) -> YearRecord:
+    """Save plain fields of section C (results, kosten en baten, aandeel)."""
+    _require_editor(user, record.participation.municipality)
+    locked = YearRecord.objects.select_for_update().get(pk=record.pk)
+    _check_version(locked, expected_version)
+    allowed = set(COPIED_TEXT_FIELDS)
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"Onbekende velden: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.updated_by = user if user.is_authenticated else None
+    locked.full_clean(exclude=["participation", "copied_from", "updated_by"])
+    locked.version = F("version") + 1
+    locked.save()
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def update_motives(
+    *,
+    user: User,
+    record: YearRecord,
+    eigen_formulering: str,
+    motief_beantwoord: str,
+    submotief_ids: Iterable[int],
+    belangrijkste_ids: Iterable[int],
+    answers: dict[int, tuple[str, str]],
+    expected_version: int,
+) -> YearRecord:
+    """Save question 13 and 14: sub-motives, own wording, most important, answered per motive."""
+    _require_editor(user, record.participation.municipality)
+    locked = YearRecord.objects.select_for_update().get(pk=record.pk)
+    _check_version(locked, expected_version)
+    submotief_ids = list(submotief_ids)
+    belangrijkste_ids = list(belangrijkste_ids)
+    valid_sub = set(
+        Term.objects.filter(pk__in=submotief_ids, vocabulary=Vocabulary.SUBMOTIEF).values_list(
+            "pk", flat=True
+        )
+    )
+    valid_main = set(
+        Term.objects.filter(
+            pk__in=[*belangrijkste_ids, *answers], vocabulary=Vocabulary.MOTIEF
+        ).values_list("pk", flat=True)
+    )
+    if set(submotief_ids) - valid_sub or set(belangrijkste_ids) - valid_main:
+        raise ValidationError("Kies alleen motieven uit de lijsten.")
+    if set(answers) - valid_main:
+        raise ValidationError("Een antwoord hoort bij een onbekend motief.")
+    valid_answers = set(MotiveAnswer.Answer.values)
+    for antwoord, _ in answers.values():
+        if antwoord not in valid_answers:
+            raise ValidationError(f"Onbekend antwoord: {antwoord}.")
+    locked.eigen_formulering = eigen_formulering
+    locked.motief_beantwoord = motief_beantwoord
+    locked.updated_by = user if user.is_authenticated else None
+    locked.version = F("version") + 1
+    locked.save()
+    locked.submotieven.set(submotief_ids)
+    locked.belangrijkste_motieven.set(belangrijkste_ids)
+    locked.motive_answers.exclude(motief_id__in=answers).delete()
+    for motief_id, (antwoord, toelichting) in answers.items():
+        MotiveAnswer.objects.update_or_create(
+            year_record=locked,
+            motief_id=motief_id,
+            defaults={"antwoord": antwoord, "toelichting": toelichting},
+        )
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def start_new_year(*, user: User, participation: Participation) -> YearRecord:
+    """Create next year's section C as a draft from the latest year's answers, not reviewed."""
+    _require_editor(user, participation.municipality)
+    latest = participation.years.order_by("-year").first()
+    if latest is None:
+        raise ValidationError("Er is nog geen jaar om van uit te gaan.")
+    year = latest.year + 1
+    if participation.years.filter(year=year).exists():
+        raise ValidationError(f"Het jaar {year} bestaat al.")
+    new = YearRecord(
+        participation=participation,
+        year=year,
+        status=YearRecord.Status.CONCEPT,
+        nagekeken=False,
+        copied_from=latest,
+        updated_by=user if user.is_authenticated else None,
+        **{name: getattr(latest, name) for name in COPIED_TEXT_FIELDS},
+    )
+    new.full_clean(exclude=["updated_by"])
+    new.save()
+    new.submotieven.set(latest.submotieven.all())
+    new.belangrijkste_motieven.set(latest.belangrijkste_motieven.all())
+    MotiveAnswer.objects.bulk_create(
+        MotiveAnswer(
+            year_record=new, motief_id=a.motief_id, antwoord=a.antwoord, toelichting=a.toelichting
+        )
+        for a in latest.motive_answers.all()
+    )
+    return new
+
+
+@transaction.atomic
+def create_year_record(*, user: User, participation: Participation, year: int) -> YearRecord:
+    """Create an empty section C for a year (the first year of a participation)."""
+    _require_editor(user, participation.municipality)
+    if participation.years.filter(year=year).exists():
+        raise ValidationError(f"Het jaar {year} bestaat al.")
+    record = YearRecord(participation=participation, year=year, nagekeken=True)
+    record.full_clean(exclude=["updated_by"])
+    record.save()
+    return record
+
+
+@transaction.atomic
+def set_year_status(
+    *, user: User, record: YearRecord, publish: bool, expected_version: int
+) -> YearRecord:
+    """Publish (and mark as reviewed) or withdraw a year."""
+    _require_editor(user, record.participation.municipality)
+    locked = YearRecord.objects.select_for_update().get(pk=record.pk)
+    _check_version(locked, expected_version)
+    locked.status = YearRecord.Status.GEPUBLICEERD if publish else YearRecord.Status.CONCEPT
+    if publish:
+        locked.nagekeken = True
+    locked.version = F("version") + 1
+    locked.updated_by = user if user.is_authenticated else None
+    locked.save()
+    locked.refresh_from_db()
+    return locked
+
+
+# --- Reference data (vocabularies, demo) ---------------------------------------------------
+
+
+@transaction.atomic
+def sync_vocabularies(*, data: dict[str, list]) -> int:
+    """Create or update vocabulary terms from `collaborations/data/vocabularies.json`.
+
+    Rows are [code, label] or [code, label, help]; motives carry a fourth element, the list of
+    their sub-motives. Codes are stable; labels and help texts follow the file. Idempotent.
+    """
+    count = 0
+    known = set(Vocabulary.values)
+    for vocabulary, rows in data.items():
+        if vocabulary not in known:
+            raise ValidationError(f"Onbekend vocabulaire: {vocabulary}.")
+        for order, row in enumerate(rows, start=1):
+            code, label, *rest = row
+            help_text = rest[0] if rest else ""
+            term, _ = Term.objects.update_or_create(
+                vocabulary=vocabulary,
+                code=code,
+                defaults={"label": label, "help_text": help_text, "order": order},
+            )
+            count += 1
+            children = rest[1] if len(rest) > 1 else []
+            for child_order, (child_code, child_label) in enumerate(children, start=1):
+                Term.objects.update_or_create(
+                    vocabulary=Vocabulary.SUBMOTIEF,
+                    code=f"{code}-{child_code}",
+                    defaults={"label": child_label, "order": child_order, "parent": term},
+                )
+                count += 1
+    return count
+
+
+@transaction.atomic
+def upsert_municipality(*, name: str, cbs_code: str, slug: str) -> Municipality:
+    municipality, _ = Municipality.objects.update_or_create(
+        cbs_code=cbs_code, defaults={"name": name, "slug": slug}
+    )
+    return municipality
+
+
+@transaction.atomic
+def upsert_partnership(*, slug: str, fields: dict[str, Any], terms: dict[str, list[str]],
+                       municipality_slugs: list[str], organisation_names: list[str]) -> Partnership:
+    """Create or update a shared partnership record with its participants (used by load_demo)."""
+    from django.utils.text import slugify
+
+    vorm = fields.pop("vorm", None)
+    bbv = fields.pop("bbv_categorie", None)
+    centre = fields.pop("centrumgemeente", None)
+    partnership, _ = Partnership.objects.update_or_create(slug=slug, defaults=fields)
+    partnership.vorm = Term.objects.get(vocabulary=Vocabulary.VORM, code=vorm) if vorm else None
+    partnership.bbv_categorie = (
+        Term.objects.get(vocabulary=Vocabulary.BBV, code=bbv) if bbv else None
+    )
+    partnership.centrumgemeente = Municipality.objects.get(slug=centre) if centre else None
+    partnership.full_clean()
+    partnership.save()
+    for vocabulary, field in ((Vocabulary.ONDERWERP, "onderwerpen"), (Vocabulary.AARD, "aard")):
+        getattr(partnership, field).set(_terms(vocabulary, terms.get(field, [])))
+    organisations = [
+        Organisation.objects.get_or_create(name=name, defaults={"slug": slugify(name)})[0]
+        for name in organisation_names
+    ]
+    partnership.organisations.set(organisations)
+    for municipality_slug in municipality_slugs:
+        Participation.objects.get_or_create(
+            partnership=partnership, municipality=Municipality.objects.get(slug=municipality_slug)
+        )
+    return partnership
+
+
+def _terms(vocabulary: str, codes: list[str]) -> list[Term]:
+    terms = list(Term.objects.filter(vocabulary=vocabulary, code__in=codes))
+    missing = set(codes) - {t.code for t in terms}
+    if missing:
+        raise ValidationError(f"Onbekende codes in {vocabulary}: {', '.join(sorted(missing))}.")
+    return terms
+
+
+@transaction.atomic
+def update_perspective(*, participation: Participation, data: dict[str, Any]) -> Participation:
+    """Set a municipality's perspective from structured data (used by load_demo)."""
+    simple = ["bestuurlijk_belang", "financieel_belang", "accounthouders", "raadsprogramma",
+              "delegatie_mandaat", "delegatie_mandaat_toelichting", "rol_taakverdeling",
+              "afspraken_instrumenten"]
+    for name in simple:
+        if name in data:
+            setattr(participation, name, data[name])
+    toezicht = data.get("toezichtarrangement")
+    participation.toezichtarrangement = (
+        Term.objects.get(vocabulary=Vocabulary.TOEZICHT, code=toezicht) if toezicht else None
+    )
+    participation.full_clean()
+    participation.save()
+    participation.belang_waarom.set(_terms(Vocabulary.BELANG_WAAROM, data.get("belang_waarom", [])))
+    participation.belang_wie.set(_terms(Vocabulary.BELANG_WIE, data.get("belang_wie", [])))
+    participation.board_seats.all().delete()
+    BoardSeat.objects.bulk_create(
+        BoardSeat(participation=participation, orgaan=orgaan, vertegenwoordiging=wie,
+                  stemmen=stemmen, stemmen_totaal=totaal, toelichting=toelichting, order=i)
+        for i, (orgaan, wie, stemmen, totaal, toelichting) in enumerate(data.get("board_seats", []))
+    )
+    participation.process_entries.all().delete()
+    ProcessEntry.objects.bulk_create(
+        ProcessEntry(participation=participation, actor=actor, jaar=jaar, kwartaal=kwartaal,
+                     actie=actie)
+        for actor, jaar, kwartaal, actie in data.get("process", [])
+    )
+    return participation
+
+
+@transaction.atomic
+def import_year_record(*, participation: Participation, year: int, data: dict[str, Any]) -> YearRecord:
+    """Create or replace a year's section C from structured data (used by load_demo)."""
+    fields = {name: data.get(name, "") for name in COPIED_TEXT_FIELDS}
+    fields["aandeel_percentage"] = data.get("aandeel_percentage")
+    record, _ = YearRecord.objects.update_or_create(
+        participation=participation,
+        year=year,
+        defaults={
+            **fields,
+            "status": data.get("status", YearRecord.Status.CONCEPT),
+            "nagekeken": data.get("nagekeken", False),
+        },
+    )
+    record.full_clean()
+    sub_codes = set(data.get("submotieven", []))
+    subs = [
+        term
+        for term in Term.objects.filter(vocabulary=Vocabulary.SUBMOTIEF).select_related("parent")
+        if term.code.removeprefix(f"{term.parent.code}-") in sub_codes
+    ]
+    if len(subs) != len(sub_codes):
+        raise ValidationError(f"Onbekende submotieven in {participation} {year}.")
+    record.submotieven.set(subs)
+    record.belangrijkste_motieven.set(
+        _terms(Vocabulary.MOTIEF, data.get("belangrijkste_motieven", []))
+    )
+    record.motive_answers.all().delete()
+    motives = {t.code: t for t in Term.objects.filter(vocabulary=Vocabulary.MOTIEF)}
+    MotiveAnswer.objects.bulk_create(
+        MotiveAnswer(year_record=record, motief=motives[code], antwoord=antwoord,
+                     toelichting=toelichting)
+        for code, antwoord, toelichting in data.get("motive_answers", [])
+    )
+    return record
+
+
+@transaction.atomic
+def upsert_demo_user(
+    *, username: str, password: str, full_name: str, superuser: bool, municipality_slugs: list[str]
+):
+    """A demo login (load_demo): superuser for the beheerder, invoerder for a municipality."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    first, _, last = full_name.partition(" ")
+    user, _ = user_model.objects.update_or_create(
+        username=username,
+        defaults={
+            "first_name": first,
+            "last_name": last,
+            "is_staff": superuser,
+            "is_superuser": superuser,
+            "is_active": True,
+        },
+    )
+    user.set_password(password)
+    user.save()
+    user.gemeenten.set(Municipality.objects.filter(slug__in=municipality_slugs))
+    return user

@@ -1,0 +1,6 @@
+"""Development: SQLite by default, debug on, tasks run inline."""
+
+from .base import *  # noqa: F403
+from .env import env_bool
+
+DEBUG = env_bool("DEBUG", True)

@@ -1,0 +1,44 @@
+"""Typed access to the environment: every setting that production may change is read here."""
+
+import os
+
+import dj_database_url
+
+
+class ConfigurationError(RuntimeError):
+    """An environment variable is missing or malformed."""
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None:
+        raise ConfigurationError(f"Environment variable {name} is required.")
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on", "ja"}:
+        return True
+    if lowered in {"0", "false", "no", "off", "nee"}:
+        return False
+    raise ConfigurationError(f"Environment variable {name} must be a boolean, got {raw!r}.")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_database(default_url: str) -> dict:
+    """DATABASE_URL selects the database: sqlite:///path or postgres://user@host:port/name."""
+    url = os.environ.get("DATABASE_URL") or default_url
+    config = dj_database_url.parse(url, conn_max_age=60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+    return config

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+admin.site.site_header = "Dashboard samenwerking — beheer"
+admin.site.site_title = "Dashboard samenwerking"
+
+urlpatterns = [
+    path("beheer/", admin.site.urls),
+    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "toegankelijkheid/",
+        TemplateView.as_view(template_name="toegankelijkheid.html"),
+        name="accessibility",
+    ),
+    path("", include("collaborations.urls")),
+]
