@@ -145,7 +145,12 @@ class FeitelijkForm(_ResultsForm):
 
     class Meta:
         model = YearRecord
-        fields = ["feitelijk_inhoud", "feitelijk_proces", "feitelijk_samenwerking", "feitelijk_kern"]
+        fields = [
+            "feitelijk_inhoud",
+            "feitelijk_proces",
+            "feitelijk_samenwerking",
+            "feitelijk_kern",
+        ]
         help_texts = FEITELIJK_HELP
 
 

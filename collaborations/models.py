@@ -283,6 +283,9 @@ class BoardSeat(models.Model):
         verbose_name_plural = "vertegenwoordiging in bestuursorganen"
         ordering = ["order", "id"]
 
+    def __str__(self) -> str:
+        return self.orgaan
+
 
 class ProcessEntry(models.Model):
     """The council's process: who does what when (kaderbrief, zienswijze, jaarrekening)."""
@@ -303,8 +306,12 @@ class ProcessEntry(models.Model):
         "kwartaal",
         null=True,
         blank=True,
-        choices=[(1, "eerste kwartaal"), (2, "tweede kwartaal"), (3, "derde kwartaal"),
-                 (4, "vierde kwartaal")],
+        choices=[
+            (1, "eerste kwartaal"),
+            (2, "tweede kwartaal"),
+            (3, "derde kwartaal"),
+            (4, "vierde kwartaal"),
+        ],
     )
     actie = models.CharField("wat", max_length=300)
 
@@ -312,6 +319,9 @@ class ProcessEntry(models.Model):
         verbose_name = "processtap"
         verbose_name_plural = "proces"
         ordering = ["jaar", "kwartaal", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_actor_display()} {self.jaar}: {self.actie}"
 
 
 class YearRecord(models.Model):
@@ -326,9 +336,7 @@ class YearRecord(models.Model):
         NIET_EVENWICHTIG = "niet_evenwichtig", "Niet evenwichtig"
         ONBEKEND = "onbekend", "Onbekend"
 
-    participation = models.ForeignKey(
-        Participation, on_delete=models.CASCADE, related_name="years"
-    )
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="years")
     year = models.PositiveSmallIntegerField(
         "jaar", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )
@@ -421,7 +429,7 @@ class YearRecord(models.Model):
 
 
 class MotiveAnswer(models.Model):
-    """"Aan motief beantwoord?" per main motive: ja / deels / nee / nog niet te zeggen."""
+    """Answer to "Aan motief beantwoord?" per main motive: ja / deels / nee / nog niet te zeggen."""
 
     class Answer(models.TextChoices):
         JA = "ja", "Ja"
@@ -448,3 +456,6 @@ class MotiveAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year_record", "motief"], name="motive_answer_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.motief}: {self.get_antwoord_display()}"

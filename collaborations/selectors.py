@@ -10,8 +10,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .models import (
-    Municipality,
     MotiveAnswer,
+    Municipality,
     Participation,
     Term,
     Vocabulary,

@@ -14,8 +14,8 @@ from django.db.models import F
 
 from .models import (
     BoardSeat,
-    Municipality,
     MotiveAnswer,
+    Municipality,
     Organisation,
     Participation,
     Partnership,
@@ -256,8 +256,14 @@ def upsert_municipality(*, name: str, cbs_code: str, slug: str) -> Municipality:
 
 
 @transaction.atomic
-def upsert_partnership(*, slug: str, fields: dict[str, Any], terms: dict[str, list[str]],
-                       municipality_slugs: list[str], organisation_names: list[str]) -> Partnership:
+def upsert_partnership(
+    *,
+    slug: str,
+    fields: dict[str, Any],
+    terms: dict[str, list[str]],
+    municipality_slugs: list[str],
+    organisation_names: list[str],
+) -> Partnership:
     """Create or update a shared partnership record with its participants (used by load_demo)."""
     from django.utils.text import slugify
 
@@ -297,9 +303,16 @@ def _terms(vocabulary: str, codes: list[str]) -> list[Term]:
 @transaction.atomic
 def update_perspective(*, participation: Participation, data: dict[str, Any]) -> Participation:
     """Set a municipality's perspective from structured data (used by load_demo)."""
-    simple = ["bestuurlijk_belang", "financieel_belang", "accounthouders", "raadsprogramma",
-              "delegatie_mandaat", "delegatie_mandaat_toelichting", "rol_taakverdeling",
-              "afspraken_instrumenten"]
+    simple = [
+        "bestuurlijk_belang",
+        "financieel_belang",
+        "accounthouders",
+        "raadsprogramma",
+        "delegatie_mandaat",
+        "delegatie_mandaat_toelichting",
+        "rol_taakverdeling",
+        "afspraken_instrumenten",
+    ]
     for name in simple:
         if name in data:
             setattr(participation, name, data[name])
@@ -313,21 +326,31 @@ def update_perspective(*, participation: Participation, data: dict[str, Any]) ->
     participation.belang_wie.set(_terms(Vocabulary.BELANG_WIE, data.get("belang_wie", [])))
     participation.board_seats.all().delete()
     BoardSeat.objects.bulk_create(
-        BoardSeat(participation=participation, orgaan=orgaan, vertegenwoordiging=wie,
-                  stemmen=stemmen, stemmen_totaal=totaal, toelichting=toelichting, order=i)
+        BoardSeat(
+            participation=participation,
+            orgaan=orgaan,
+            vertegenwoordiging=wie,
+            stemmen=stemmen,
+            stemmen_totaal=totaal,
+            toelichting=toelichting,
+            order=i,
+        )
         for i, (orgaan, wie, stemmen, totaal, toelichting) in enumerate(data.get("board_seats", []))
     )
     participation.process_entries.all().delete()
     ProcessEntry.objects.bulk_create(
-        ProcessEntry(participation=participation, actor=actor, jaar=jaar, kwartaal=kwartaal,
-                     actie=actie)
+        ProcessEntry(
+            participation=participation, actor=actor, jaar=jaar, kwartaal=kwartaal, actie=actie
+        )
         for actor, jaar, kwartaal, actie in data.get("process", [])
     )
     return participation
 
 
 @transaction.atomic
-def import_year_record(*, participation: Participation, year: int, data: dict[str, Any]) -> YearRecord:
+def import_year_record(
+    *, participation: Participation, year: int, data: dict[str, Any]
+) -> YearRecord:
     """Create or replace a year's section C from structured data (used by load_demo)."""
     fields = {name: data.get(name, "") for name in COPIED_TEXT_FIELDS}
     fields["aandeel_percentage"] = data.get("aandeel_percentage")
@@ -356,8 +379,9 @@ def import_year_record(*, participation: Participation, year: int, data: dict[st
     record.motive_answers.all().delete()
     motives = {t.code: t for t in Term.objects.filter(vocabulary=Vocabulary.MOTIEF)}
     MotiveAnswer.objects.bulk_create(
-        MotiveAnswer(year_record=record, motief=motives[code], antwoord=antwoord,
-                     toelichting=toelichting)
+        MotiveAnswer(
+            year_record=record, motief=motives[code], antwoord=antwoord, toelichting=toelichting
+        )
         for code, antwoord, toelichting in data.get("motive_answers", [])
     )
     return record

@@ -19,9 +19,7 @@ def crumbs(municipality=None, participation=None, year=None, current=None) -> li
         trail.append((municipality.name, reverse("partnership-list", args=[municipality.slug])))
     if participation is not None:
         p = participation.partnership
-        trail.append(
-            (p.afkorting, reverse("partnership-detail", args=[municipality.slug, p.slug]))
-        )
+        trail.append((p.afkorting, reverse("partnership-detail", args=[municipality.slug, p.slug])))
         if year is not None:
             trail.append(
                 (str(year), reverse("year-detail", args=[municipality.slug, p.slug, year]))

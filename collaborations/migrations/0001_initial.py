@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,237 +15,736 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='naam')),
-                ('slug', models.SlugField(max_length=200, unique=True, verbose_name='slug')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="naam")),
+                ("slug", models.SlugField(max_length=200, unique=True, verbose_name="slug")),
             ],
             options={
-                'verbose_name': 'organisatie',
-                'verbose_name_plural': 'overige organisaties',
-                'ordering': ['name'],
+                "verbose_name": "organisatie",
+                "verbose_name_plural": "overige organisaties",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Municipality',
+            name="Municipality",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='naam')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('cbs_code', models.CharField(help_text='Gemeentecode van het CBS, bijvoorbeeld GM0983.', max_length=6, unique=True, verbose_name='CBS-code')),
-                ('invoerders', models.ManyToManyField(blank=True, help_text='Gebruikers die de gegevens van deze gemeente bijhouden.', related_name='gemeenten', to=settings.AUTH_USER_MODEL, verbose_name='invoerders')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="naam")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                (
+                    "cbs_code",
+                    models.CharField(
+                        help_text="Gemeentecode van het CBS, bijvoorbeeld GM0983.",
+                        max_length=6,
+                        unique=True,
+                        verbose_name="CBS-code",
+                    ),
+                ),
+                (
+                    "invoerders",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Gebruikers die de gegevens van deze gemeente bijhouden.",
+                        related_name="gemeenten",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invoerders",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gemeente',
-                'verbose_name_plural': 'gemeenten',
-                'ordering': ['name'],
+                "verbose_name": "gemeente",
+                "verbose_name_plural": "gemeenten",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('bestuurlijk_belang', models.BooleanField(blank=True, null=True, verbose_name='De gemeente heeft bestuurlijk belang')),
-                ('financieel_belang', models.BooleanField(blank=True, null=True, verbose_name='De gemeente heeft financieel belang')),
-                ('accounthouders', models.CharField(blank=True, max_length=300, verbose_name='accounthouders')),
-                ('raadsprogramma', models.CharField(blank=True, max_length=200, verbose_name='raadsprogramma')),
-                ('delegatie_mandaat', models.CharField(blank=True, choices=[('geen', 'Nee, geen overdracht'), ('delegatie', 'Ja, delegatie'), ('mandaat', 'Ja, mandaat'), ('beide', 'Ja, delegatie en mandaat')], max_length=10, verbose_name='Overdracht van publieke taken of bevoegdheden?')),
-                ('delegatie_mandaat_toelichting', models.TextField(blank=True, verbose_name='Delegatie of mandaat van taken/ bevoegdheden, welke?')),
-                ('rol_taakverdeling', models.TextField(blank=True, verbose_name='Rol-, taak- en bevoegdheidsverdeling')),
-                ('afspraken_instrumenten', models.TextField(blank=True, verbose_name='Afspraken, procedures en instrumenten')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='collaborations.municipality', verbose_name='gemeente')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "bestuurlijk_belang",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="De gemeente heeft bestuurlijk belang"
+                    ),
+                ),
+                (
+                    "financieel_belang",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="De gemeente heeft financieel belang"
+                    ),
+                ),
+                (
+                    "accounthouders",
+                    models.CharField(blank=True, max_length=300, verbose_name="accounthouders"),
+                ),
+                (
+                    "raadsprogramma",
+                    models.CharField(blank=True, max_length=200, verbose_name="raadsprogramma"),
+                ),
+                (
+                    "delegatie_mandaat",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("geen", "Nee, geen overdracht"),
+                            ("delegatie", "Ja, delegatie"),
+                            ("mandaat", "Ja, mandaat"),
+                            ("beide", "Ja, delegatie en mandaat"),
+                        ],
+                        max_length=10,
+                        verbose_name="Overdracht van publieke taken of bevoegdheden?",
+                    ),
+                ),
+                (
+                    "delegatie_mandaat_toelichting",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="Delegatie of mandaat van taken/ bevoegdheden, welke?",
+                    ),
+                ),
+                (
+                    "rol_taakverdeling",
+                    models.TextField(
+                        blank=True, verbose_name="Rol-, taak- en bevoegdheidsverdeling"
+                    ),
+                ),
+                (
+                    "afspraken_instrumenten",
+                    models.TextField(
+                        blank=True, verbose_name="Afspraken, procedures en instrumenten"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="collaborations.municipality",
+                        verbose_name="gemeente",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deelname',
-                'verbose_name_plural': 'deelnames',
-                'ordering': ['partnership__name'],
+                "verbose_name": "deelname",
+                "verbose_name_plural": "deelnames",
+                "ordering": ["partnership__name"],
             },
         ),
         migrations.CreateModel(
-            name='BoardSeat',
+            name="BoardSeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('orgaan', models.CharField(max_length=100, verbose_name='orgaan')),
-                ('vertegenwoordiging', models.CharField(blank=True, help_text='Burgemeester, wethouders, raadsleden of ambtelijk: wie zit erin?', max_length=200, verbose_name='vertegenwoordiging')),
-                ('stemmen', models.PositiveIntegerField(blank=True, null=True, verbose_name='Aantal stemmen voor de gemeente')),
-                ('stemmen_totaal', models.PositiveIntegerField(blank=True, null=True, verbose_name='Totaal aantal stemmen')),
-                ('toelichting', models.CharField(blank=True, max_length=300, verbose_name='Eventuele toelichting')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='board_seats', to='collaborations.participation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("orgaan", models.CharField(max_length=100, verbose_name="orgaan")),
+                (
+                    "vertegenwoordiging",
+                    models.CharField(
+                        blank=True,
+                        help_text="Burgemeester, wethouders, raadsleden of ambtelijk: wie zit erin?",
+                        max_length=200,
+                        verbose_name="vertegenwoordiging",
+                    ),
+                ),
+                (
+                    "stemmen",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="Aantal stemmen voor de gemeente"
+                    ),
+                ),
+                (
+                    "stemmen_totaal",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="Totaal aantal stemmen"
+                    ),
+                ),
+                (
+                    "toelichting",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="Eventuele toelichting"
+                    ),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="board_seats",
+                        to="collaborations.participation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vertegenwoordiging',
-                'verbose_name_plural': 'vertegenwoordiging in bestuursorganen',
-                'ordering': ['order', 'id'],
+                "verbose_name": "vertegenwoordiging",
+                "verbose_name_plural": "vertegenwoordiging in bestuursorganen",
+                "ordering": ["order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Partnership',
+            name="Partnership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('afkorting', models.CharField(max_length=30, verbose_name='afkorting')),
-                ('slug', models.SlugField(help_text='De afkorting in kleine letters: zvh.', max_length=30, unique=True, verbose_name='slug')),
-                ('beschrijving', models.TextField(blank=True, verbose_name='beschrijving')),
-                ('vestigingsplaats', models.CharField(blank=True, max_length=100, verbose_name='vestigingsplaats')),
-                ('bezoekadres', models.CharField(blank=True, max_length=200, verbose_name='bezoekadres')),
-                ('correspondentieadres', models.CharField(blank=True, max_length=200, verbose_name='correspondentieadres')),
-                ('website', models.URLField(blank=True, verbose_name='website')),
-                ('centrumgemeente', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='centre_of', to='collaborations.municipality', verbose_name='centrumgemeente')),
-                ('municipalities', models.ManyToManyField(related_name='partnerships', through='collaborations.Participation', to='collaborations.municipality', verbose_name='deelnemende gemeenten')),
-                ('organisations', models.ManyToManyField(blank=True, related_name='partnerships', to='collaborations.organisation', verbose_name='overige organisaties')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="naam")),
+                ("afkorting", models.CharField(max_length=30, verbose_name="afkorting")),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="De afkorting in kleine letters: zvh.",
+                        max_length=30,
+                        unique=True,
+                        verbose_name="slug",
+                    ),
+                ),
+                ("beschrijving", models.TextField(blank=True, verbose_name="beschrijving")),
+                (
+                    "vestigingsplaats",
+                    models.CharField(blank=True, max_length=100, verbose_name="vestigingsplaats"),
+                ),
+                (
+                    "bezoekadres",
+                    models.CharField(blank=True, max_length=200, verbose_name="bezoekadres"),
+                ),
+                (
+                    "correspondentieadres",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="correspondentieadres"
+                    ),
+                ),
+                ("website", models.URLField(blank=True, verbose_name="website")),
+                (
+                    "centrumgemeente",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="centre_of",
+                        to="collaborations.municipality",
+                        verbose_name="centrumgemeente",
+                    ),
+                ),
+                (
+                    "municipalities",
+                    models.ManyToManyField(
+                        related_name="partnerships",
+                        through="collaborations.Participation",
+                        to="collaborations.municipality",
+                        verbose_name="deelnemende gemeenten",
+                    ),
+                ),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="partnerships",
+                        to="collaborations.organisation",
+                        verbose_name="overige organisaties",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'samenwerking',
-                'verbose_name_plural': 'samenwerkingen',
-                'ordering': ['name'],
+                "verbose_name": "samenwerking",
+                "verbose_name_plural": "samenwerkingen",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='participation',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='collaborations.partnership', verbose_name='samenwerking'),
+            model_name="participation",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="collaborations.partnership",
+                verbose_name="samenwerking",
+            ),
         ),
         migrations.CreateModel(
-            name='ProcessEntry',
+            name="ProcessEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor', models.CharField(choices=[('raad', 'Raad'), ('college', 'College'), ('ambtelijk', 'Ambtelijke organisatie')], max_length=10, verbose_name='wie')),
-                ('jaar', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='jaar')),
-                ('kwartaal', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'eerste kwartaal'), (2, 'tweede kwartaal'), (3, 'derde kwartaal'), (4, 'vierde kwartaal')], null=True, verbose_name='kwartaal')),
-                ('actie', models.CharField(max_length=300, verbose_name='wat')),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='process_entries', to='collaborations.participation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "actor",
+                    models.CharField(
+                        choices=[
+                            ("raad", "Raad"),
+                            ("college", "College"),
+                            ("ambtelijk", "Ambtelijke organisatie"),
+                        ],
+                        max_length=10,
+                        verbose_name="wie",
+                    ),
+                ),
+                (
+                    "jaar",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="jaar",
+                    ),
+                ),
+                (
+                    "kwartaal",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "eerste kwartaal"),
+                            (2, "tweede kwartaal"),
+                            (3, "derde kwartaal"),
+                            (4, "vierde kwartaal"),
+                        ],
+                        null=True,
+                        verbose_name="kwartaal",
+                    ),
+                ),
+                ("actie", models.CharField(max_length=300, verbose_name="wat")),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="process_entries",
+                        to="collaborations.participation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'processtap',
-                'verbose_name_plural': 'proces',
-                'ordering': ['jaar', 'kwartaal', 'id'],
+                "verbose_name": "processtap",
+                "verbose_name_plural": "proces",
+                "ordering": ["jaar", "kwartaal", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Term',
+            name="Term",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('vocabulary', models.CharField(choices=[('onderwerp', 'Onderwerpen'), ('aard', 'Aard van de samenwerking'), ('belang_waarom', 'Belangrijkheid: waarom'), ('belang_wie', 'Belangrijkheid: voor wie'), ('vorm', 'Vorm van de samenwerking'), ('bbv', 'BBV-categorie'), ('motief', 'Motief voor samenwerking'), ('submotief', 'Submotief'), ('toezicht', 'Toezichtarrangement')], max_length=20, verbose_name='vocabulaire')),
-                ('code', models.SlugField(help_text='Stabiele code; verander die niet.', max_length=60, verbose_name='code')),
-                ('label', models.CharField(max_length=200, verbose_name='label')),
-                ('help_text', models.TextField(blank=True, verbose_name='toelichting bij invullen')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='volgorde')),
-                ('active', models.BooleanField(default=True, verbose_name='in gebruik')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='collaborations.term', verbose_name='hoort bij')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "vocabulary",
+                    models.CharField(
+                        choices=[
+                            ("onderwerp", "Onderwerpen"),
+                            ("aard", "Aard van de samenwerking"),
+                            ("belang_waarom", "Belangrijkheid: waarom"),
+                            ("belang_wie", "Belangrijkheid: voor wie"),
+                            ("vorm", "Vorm van de samenwerking"),
+                            ("bbv", "BBV-categorie"),
+                            ("motief", "Motief voor samenwerking"),
+                            ("submotief", "Submotief"),
+                            ("toezicht", "Toezichtarrangement"),
+                        ],
+                        max_length=20,
+                        verbose_name="vocabulaire",
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Stabiele code; verander die niet.",
+                        max_length=60,
+                        verbose_name="code",
+                    ),
+                ),
+                ("label", models.CharField(max_length=200, verbose_name="label")),
+                (
+                    "help_text",
+                    models.TextField(blank=True, verbose_name="toelichting bij invullen"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="volgorde")),
+                ("active", models.BooleanField(default=True, verbose_name="in gebruik")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="collaborations.term",
+                        verbose_name="hoort bij",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'term',
-                'verbose_name_plural': 'vocabulaires',
-                'ordering': ['vocabulary', 'order', 'label'],
+                "verbose_name": "term",
+                "verbose_name_plural": "vocabulaires",
+                "ordering": ["vocabulary", "order", "label"],
             },
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='aard',
-            field=models.ManyToManyField(blank=True, limit_choices_to={'vocabulary': 'aard'}, related_name='+', to='collaborations.term', verbose_name='aard van de samenwerking'),
+            model_name="partnership",
+            name="aard",
+            field=models.ManyToManyField(
+                blank=True,
+                limit_choices_to={"vocabulary": "aard"},
+                related_name="+",
+                to="collaborations.term",
+                verbose_name="aard van de samenwerking",
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='bbv_categorie',
-            field=models.ForeignKey(blank=True, limit_choices_to={'vocabulary': 'bbv'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='collaborations.term', verbose_name='BBV-categorie'),
+            model_name="partnership",
+            name="bbv_categorie",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"vocabulary": "bbv"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="collaborations.term",
+                verbose_name="BBV-categorie",
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='onderwerpen',
-            field=models.ManyToManyField(blank=True, limit_choices_to={'vocabulary': 'onderwerp'}, related_name='+', to='collaborations.term', verbose_name='onderwerpen'),
+            model_name="partnership",
+            name="onderwerpen",
+            field=models.ManyToManyField(
+                blank=True,
+                limit_choices_to={"vocabulary": "onderwerp"},
+                related_name="+",
+                to="collaborations.term",
+                verbose_name="onderwerpen",
+            ),
         ),
         migrations.AddField(
-            model_name='partnership',
-            name='vorm',
-            field=models.ForeignKey(blank=True, limit_choices_to={'vocabulary': 'vorm'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='collaborations.term', verbose_name='vorm van de samenwerking'),
+            model_name="partnership",
+            name="vorm",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"vocabulary": "vorm"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="collaborations.term",
+                verbose_name="vorm van de samenwerking",
+            ),
         ),
         migrations.AddField(
-            model_name='participation',
-            name='belang_waarom',
-            field=models.ManyToManyField(blank=True, limit_choices_to={'vocabulary': 'belang_waarom'}, related_name='+', to='collaborations.term', verbose_name='Waarom is het belangrijk?'),
+            model_name="participation",
+            name="belang_waarom",
+            field=models.ManyToManyField(
+                blank=True,
+                limit_choices_to={"vocabulary": "belang_waarom"},
+                related_name="+",
+                to="collaborations.term",
+                verbose_name="Waarom is het belangrijk?",
+            ),
         ),
         migrations.AddField(
-            model_name='participation',
-            name='belang_wie',
-            field=models.ManyToManyField(blank=True, limit_choices_to={'vocabulary': 'belang_wie'}, related_name='+', to='collaborations.term', verbose_name='Voor wie is het vooral belangrijk?'),
+            model_name="participation",
+            name="belang_wie",
+            field=models.ManyToManyField(
+                blank=True,
+                limit_choices_to={"vocabulary": "belang_wie"},
+                related_name="+",
+                to="collaborations.term",
+                verbose_name="Voor wie is het vooral belangrijk?",
+            ),
         ),
         migrations.AddField(
-            model_name='participation',
-            name='toezichtarrangement',
-            field=models.ForeignKey(blank=True, limit_choices_to={'vocabulary': 'toezicht'}, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='collaborations.term', verbose_name='toezichtarrangement'),
+            model_name="participation",
+            name="toezichtarrangement",
+            field=models.ForeignKey(
+                blank=True,
+                limit_choices_to={"vocabulary": "toezicht"},
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="collaborations.term",
+                verbose_name="toezichtarrangement",
+            ),
         ),
         migrations.CreateModel(
-            name='YearRecord',
+            name="YearRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1990), django.core.validators.MaxValueValidator(2100)], verbose_name='jaar')),
-                ('status', models.CharField(choices=[('concept', 'Concept'), ('gepubliceerd', 'Gepubliceerd')], default='concept', max_length=12, verbose_name='status')),
-                ('nagekeken', models.BooleanField(default=False, help_text='Uit is: overgenomen van vorig jaar en nog niet nagekeken.', verbose_name='nagekeken')),
-                ('eigen_formulering', models.TextField(blank=True, verbose_name='Anders, namelijk (eigen formulering)')),
-                ('motief_beantwoord', models.TextField(blank=True, verbose_name='Is aan het motief van samenwerking beantwoord? Wat wel en wat (nog) niet?')),
-                ('beoogd_inhoud', models.TextField(blank=True, verbose_name='Inhoud')),
-                ('beoogd_proces', models.TextField(blank=True, verbose_name='Proces')),
-                ('beoogd_samenwerking', models.TextField(blank=True, verbose_name='Samenwerking')),
-                ('beoogd_kern', models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(500)], verbose_name='Kern (maximaal 500 tekens)')),
-                ('feitelijk_inhoud', models.TextField(blank=True, verbose_name='Inhoud')),
-                ('feitelijk_proces', models.TextField(blank=True, verbose_name='Proces')),
-                ('feitelijk_samenwerking', models.TextField(blank=True, verbose_name='Samenwerking')),
-                ('feitelijk_kern', models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(500)], verbose_name='Kern (maximaal 500 tekens)')),
-                ('kosten_baten_begroot', models.TextField(blank=True, verbose_name='Begroot')),
-                ('kosten_baten_feitelijk', models.TextField(blank=True, verbose_name='Feitelijk')),
-                ('aandeel_toelichting', models.TextField(blank=True, verbose_name='Toelichting')),
-                ('verdeelsleutel_tekst', models.TextField(blank=True, verbose_name='Verdeelsleutel')),
-                ('evenwicht_kosten', models.CharField(blank=True, choices=[('evenwichtig', 'Evenwichtig'), ('niet_evenwichtig', 'Niet evenwichtig'), ('onbekend', 'Onbekend')], max_length=20, verbose_name='Evenwicht kosten')),
-                ('evenwicht_kosten_toelichting', models.TextField(blank=True, verbose_name='Toelichting evenwicht kosten')),
-                ('evenwicht_baten', models.CharField(blank=True, choices=[('evenwichtig', 'Evenwichtig'), ('niet_evenwichtig', 'Niet evenwichtig'), ('onbekend', 'Onbekend')], max_length=20, verbose_name='Evenwicht baten')),
-                ('evenwicht_baten_toelichting', models.TextField(blank=True, verbose_name='Toelichting evenwicht baten')),
-                ('aandeel_percentage', models.DecimalField(blank=True, decimal_places=4, max_digits=7, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='Schatting van het aandeel van de gemeente in de realisatie van de opgave')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='laatst gewijzigd')),
-                ('belangrijkste_motieven', models.ManyToManyField(blank=True, limit_choices_to={'vocabulary': 'motief'}, related_name='+', to='collaborations.term', verbose_name='belangrijkste motieven')),
-                ('copied_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='collaborations.yearrecord')),
-                ('participation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='years', to='collaborations.participation')),
-                ('submotieven', models.ManyToManyField(blank=True, limit_choices_to={'vocabulary': 'submotief'}, related_name='+', to='collaborations.term', verbose_name='motieven voor samenwerking')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1990),
+                            django.core.validators.MaxValueValidator(2100),
+                        ],
+                        verbose_name="jaar",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("concept", "Concept"), ("gepubliceerd", "Gepubliceerd")],
+                        default="concept",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "nagekeken",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Uit is: overgenomen van vorig jaar en nog niet nagekeken.",
+                        verbose_name="nagekeken",
+                    ),
+                ),
+                (
+                    "eigen_formulering",
+                    models.TextField(
+                        blank=True, verbose_name="Anders, namelijk (eigen formulering)"
+                    ),
+                ),
+                (
+                    "motief_beantwoord",
+                    models.TextField(
+                        blank=True,
+                        verbose_name="Is aan het motief van samenwerking beantwoord? Wat wel en wat (nog) niet?",
+                    ),
+                ),
+                ("beoogd_inhoud", models.TextField(blank=True, verbose_name="Inhoud")),
+                ("beoogd_proces", models.TextField(blank=True, verbose_name="Proces")),
+                ("beoogd_samenwerking", models.TextField(blank=True, verbose_name="Samenwerking")),
+                (
+                    "beoogd_kern",
+                    models.TextField(
+                        blank=True,
+                        validators=[django.core.validators.MaxLengthValidator(500)],
+                        verbose_name="Kern (maximaal 500 tekens)",
+                    ),
+                ),
+                ("feitelijk_inhoud", models.TextField(blank=True, verbose_name="Inhoud")),
+                ("feitelijk_proces", models.TextField(blank=True, verbose_name="Proces")),
+                (
+                    "feitelijk_samenwerking",
+                    models.TextField(blank=True, verbose_name="Samenwerking"),
+                ),
+                (
+                    "feitelijk_kern",
+                    models.TextField(
+                        blank=True,
+                        validators=[django.core.validators.MaxLengthValidator(500)],
+                        verbose_name="Kern (maximaal 500 tekens)",
+                    ),
+                ),
+                ("kosten_baten_begroot", models.TextField(blank=True, verbose_name="Begroot")),
+                ("kosten_baten_feitelijk", models.TextField(blank=True, verbose_name="Feitelijk")),
+                ("aandeel_toelichting", models.TextField(blank=True, verbose_name="Toelichting")),
+                (
+                    "verdeelsleutel_tekst",
+                    models.TextField(blank=True, verbose_name="Verdeelsleutel"),
+                ),
+                (
+                    "evenwicht_kosten",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("evenwichtig", "Evenwichtig"),
+                            ("niet_evenwichtig", "Niet evenwichtig"),
+                            ("onbekend", "Onbekend"),
+                        ],
+                        max_length=20,
+                        verbose_name="Evenwicht kosten",
+                    ),
+                ),
+                (
+                    "evenwicht_kosten_toelichting",
+                    models.TextField(blank=True, verbose_name="Toelichting evenwicht kosten"),
+                ),
+                (
+                    "evenwicht_baten",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("evenwichtig", "Evenwichtig"),
+                            ("niet_evenwichtig", "Niet evenwichtig"),
+                            ("onbekend", "Onbekend"),
+                        ],
+                        max_length=20,
+                        verbose_name="Evenwicht baten",
+                    ),
+                ),
+                (
+                    "evenwicht_baten_toelichting",
+                    models.TextField(blank=True, verbose_name="Toelichting evenwicht baten"),
+                ),
+                (
+                    "aandeel_percentage",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=7,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="Schatting van het aandeel van de gemeente in de realisatie van de opgave",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="laatst gewijzigd"),
+                ),
+                (
+                    "belangrijkste_motieven",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"vocabulary": "motief"},
+                        related_name="+",
+                        to="collaborations.term",
+                        verbose_name="belangrijkste motieven",
+                    ),
+                ),
+                (
+                    "copied_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="collaborations.yearrecord",
+                    ),
+                ),
+                (
+                    "participation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="years",
+                        to="collaborations.participation",
+                    ),
+                ),
+                (
+                    "submotieven",
+                    models.ManyToManyField(
+                        blank=True,
+                        limit_choices_to={"vocabulary": "submotief"},
+                        related_name="+",
+                        to="collaborations.term",
+                        verbose_name="motieven voor samenwerking",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jaargegevens',
-                'verbose_name_plural': 'jaargegevens',
-                'ordering': ['participation', 'year'],
+                "verbose_name": "jaargegevens",
+                "verbose_name_plural": "jaargegevens",
+                "ordering": ["participation", "year"],
             },
         ),
         migrations.CreateModel(
-            name='MotiveAnswer',
+            name="MotiveAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('antwoord', models.CharField(choices=[('ja', 'Ja'), ('deels', 'Deels'), ('nee', 'Nee'), ('nog_niet', 'Nog niet te zeggen')], max_length=10, verbose_name='antwoord')),
-                ('toelichting', models.TextField(blank=True, verbose_name='toelichting')),
-                ('motief', models.ForeignKey(limit_choices_to={'vocabulary': 'motief'}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='collaborations.term')),
-                ('year_record', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='motive_answers', to='collaborations.yearrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "antwoord",
+                    models.CharField(
+                        choices=[
+                            ("ja", "Ja"),
+                            ("deels", "Deels"),
+                            ("nee", "Nee"),
+                            ("nog_niet", "Nog niet te zeggen"),
+                        ],
+                        max_length=10,
+                        verbose_name="antwoord",
+                    ),
+                ),
+                ("toelichting", models.TextField(blank=True, verbose_name="toelichting")),
+                (
+                    "motief",
+                    models.ForeignKey(
+                        limit_choices_to={"vocabulary": "motief"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="collaborations.term",
+                    ),
+                ),
+                (
+                    "year_record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="motive_answers",
+                        to="collaborations.yearrecord",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'antwoord per motief',
-                'verbose_name_plural': 'antwoorden per motief',
-                'ordering': ['motief__order'],
+                "verbose_name": "antwoord per motief",
+                "verbose_name_plural": "antwoorden per motief",
+                "ordering": ["motief__order"],
             },
         ),
         migrations.AddConstraint(
-            model_name='term',
-            constraint=models.UniqueConstraint(fields=('vocabulary', 'code'), name='term_unique_code'),
+            model_name="term",
+            constraint=models.UniqueConstraint(
+                fields=("vocabulary", "code"), name="term_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('partnership', 'municipality'), name='participation_unique'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                fields=("partnership", "municipality"), name="participation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearrecord',
-            constraint=models.UniqueConstraint(fields=('participation', 'year'), name='yearrecord_unique'),
+            model_name="yearrecord",
+            constraint=models.UniqueConstraint(
+                fields=("participation", "year"), name="yearrecord_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='motiveanswer',
-            constraint=models.UniqueConstraint(fields=('year_record', 'motief'), name='motive_answer_unique'),
+            model_name="motiveanswer",
+            constraint=models.UniqueConstraint(
+                fields=("year_record", "motief"), name="motive_answer_unique"
+            ),
         ),
     ]

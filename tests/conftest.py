@@ -1,0 +1,103 @@
+"""Shared fixtures: demo data from the project's own data files, users, and the browser."""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls that pytest-django's
+# live_server teardown makes are synchronous and safe there (stack-notes: browser tests).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from collaborations.demo import load_demo
+from collaborations.models import Municipality
+from tests.factories import UserFactory
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def demo(db):
+    """The demo data set (load_demo): municipalities, partnerships, ZVH 2017 from the seed."""
+    load_demo()
+
+
+@pytest.fixture
+def venlo(demo) -> Municipality:
+    return Municipality.objects.get(slug="venlo")
+
+
+@pytest.fixture
+def clerk(venlo):
+    """An invoerder of Venlo."""
+    user = UserFactory(username="clerk", first_name="Carla", last_name="Klerk")
+    venlo.invoerders.add(user)
+    return user
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    client.force_login(clerk)
+    return client
+
+
+# --- Browser (Playwright driving Debian's Chromium) ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Chromium is not installed: run scripts/setup.sh --test")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+@pytest.fixture
+def assert_accessible(axe):
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the current page; fail on any violation."""
+
+    def check(page) -> None:
+        results = axe.run(
+            page,
+            options={
+                "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+                "resultTypes": ["violations"],
+            },
+        )
+        violations = results.response["violations"]
+        detail = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} — "
+            + "; ".join(node["target"][0] for node in v["nodes"][:5])
+            for v in violations
+        )
+        assert not violations, f"axe violations on {page.url}:\n{detail}"
+
+    return check
+
+
+@pytest.fixture
+def login(live_server):
+    """Log a browser page in through the real login form."""
+
+    def do_login(page, username: str, password: str) -> None:
+        page.goto(f"{live_server.url}/inloggen/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+
+    return do_login
