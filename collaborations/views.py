@@ -8,6 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from finance import selectors as finance_selectors
+from finance.models import Table
+from finance.services import can_edit_table
+
 from . import selectors, services
 from .forms import SECTION_FORMS, MotievenForm
 
@@ -75,6 +79,9 @@ def year_detail(request: HttpRequest, gemeente: str, slug: str, jaar: int) -> Ht
     page = selectors.year_page(participation, jaar, request.user)
     if page.record is None and not page.years:
         raise Http404("Voor deze samenwerking zijn nog geen jaren ingevuld.")
+    finance = (
+        finance_selectors.finance_page(participation, page.record, jaar) if page.record else None
+    )
     return render(
         request,
         "collaborations/year_detail.html",
@@ -84,6 +91,8 @@ def year_detail(request: HttpRequest, gemeente: str, slug: str, jaar: int) -> Ht
             "partnership": participation.partnership,
             "municipality": participation.municipality,
             "record": page.record,
+            "finance": finance,
+            "can_edit_shared": can_edit_table(request.user, participation, Table.RESULTATEN),
             "crumbs": crumbs(participation.municipality, participation, jaar),
             "can_edit": selectors.user_can_edit(request.user, participation.municipality),
         },

@@ -15,5 +15,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="toegankelijkheid.html"),
         name="accessibility",
     ),
+    path("", include("finance.urls")),
     path("", include("collaborations.urls")),
 ]

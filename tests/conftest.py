@@ -11,6 +11,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from collaborations.demo import load_demo
 from collaborations.models import Municipality
+from finance.demo import load_finance_demo
 from tests.factories import UserFactory
 
 CHROMIUM_ARGS = [
@@ -25,8 +26,9 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def demo(db):
-    """The demo data set (load_demo): municipalities, partnerships, ZVH 2017 from the seed."""
+    """The demo data set (load_demo): municipalities, partnerships, ZVH 2015-2017 from the seed."""
     load_demo()
+    load_finance_demo()
 
 
 @pytest.fixture

@@ -13,10 +13,15 @@ register = template.Library()
 
 
 @register.filter
-def euro(value: Decimal | int | None, decimals: int = 0) -> str:
-    """`€ 1.281.406`; an empty string for None (templates decide how to show "not filled in")."""
+def euro(value: Decimal | int | None, decimals: int | None = None) -> str:
+    """`€ 1.281.406`, or `€ 1.234.567,89` when the amount has cents (never rounded away).
+
+    An empty string for None: templates decide how to show "not filled in".
+    """
     if value is None or value == "":
         return ""
+    if decimals is None:
+        decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
     return format_money(value, decimals)
 
 
@@ -43,3 +48,33 @@ def tekst(value: object, autoescape: bool = True) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return mark_safe('<span class="leeg">Niet ingevuld</span>')
     return linebreaksbr(value, autoescape=autoescape)
+
+
+@register.filter
+def verschil(value: Decimal | None) -> str:
+    """A difference in euros with its sign: `+€ 4.782`, `−€ 4.782`, `€ 0`."""
+    if value is None:
+        return ""
+    if value > 0:
+        return "+" + format_money(value)
+    if value < 0:
+        return "−" + format_money(-value)
+    return format_money(value)
+
+
+@register.filter
+def procentverschil(value: Decimal | None) -> str:
+    """A change in percent with one decimal and its sign: `+2,5%`."""
+    if value is None:
+        return ""
+    text = format_percent(abs(value), 1)
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+@register.filter
+def index(sequence, position: int):
+    """`{{ values|index:i }}`: the element at a position (for parallel lists in tables)."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError):
+        return None

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from collaborations.demo import DEMO_USERS, load_demo
+from finance.demo import load_finance_demo
 
 
 class Command(BaseCommand):
@@ -8,6 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = load_demo()
+        counts["financiële perspectieven"] = load_finance_demo()
         summary = ", ".join(f"{n} {label}" for label, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demogegevens geladen: {summary}."))
         self.stdout.write("Demo-logins (alleen voor ontwikkeling):")

@@ -1,0 +1,206 @@
+"""Every write of the finance app. Keyword-only, atomic, validated, permission-checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from collaborations.models import Participation, YearRecord
+from collaborations.selectors import user_can_edit
+from collaborations.services import StaleVersionError
+
+from .models import (
+    PERSPECTIVE_TABLES,
+    FinanceAmount,
+    FinanceLine,
+    FinanceRow,
+    FinanceTableYear,
+    Kind,
+    SplitKeyComponent,
+    Table,
+)
+from .money import Cell
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def can_edit_table(user: User, participation: Participation, table: str) -> bool:
+    """Kosten and baten: the municipality's invoerders. Shared tables: the invoerders of the
+    centrumgemeente, or — without one — of any participant (and beheerders)."""
+    if table in PERSPECTIVE_TABLES:
+        return user_can_edit(user, participation.municipality)
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    partnership = participation.partnership
+    if partnership.centrumgemeente_id:
+        return user_can_edit(user, partnership.centrumgemeente)
+    return user_can_edit(user, participation.municipality)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    label: str
+    cells: tuple[Cell, Cell, Cell]  # begroting Y, realisatie Y, begroting Y+1
+
+
+def _owner(participation: Participation, table: str) -> dict:
+    if table in PERSPECTIVE_TABLES:
+        return {"participation": participation, "partnership": None}
+    return {"participation": None, "partnership": participation.partnership}
+
+
+def _set_amount(line: FinanceLine, year: int, kind: str, cell: Cell) -> None:
+    if cell.state == "leeg":
+        FinanceAmount.objects.filter(line=line, year=year, kind=kind).delete()
+        return
+    FinanceAmount.objects.update_or_create(
+        line=line,
+        year=year,
+        kind=kind,
+        defaults={"amount": cell.amount, "not_applicable": cell.not_applicable},
+    )
+
+
+@transaction.atomic
+def save_table_year(
+    *,
+    user: User,
+    participation: Participation,
+    table: str,
+    year: int,
+    rows: list[GridRow],
+    not_applicable: bool = False,
+    expected_version: int | None,
+) -> FinanceTableYear:
+    """Save one table of one year as the grid shows it: lines in order, three columns each.
+
+    An empty cell removes the figure (not filled in); the begroting of the next year is the same
+    figure the next year's table shows.
+    """
+    if table not in Table.values:
+        raise ValidationError(f"Onbekende tabel: {table}.")
+    if not can_edit_table(user, participation, table):
+        raise PermissionDenied("U mag deze tabel niet wijzigen.")
+    owner = _owner(participation, table)
+    table_year = (
+        FinanceTableYear.objects.select_for_update().filter(**owner, table=table, year=year).first()
+    )
+    current_version = table_year.version if table_year else None
+    if current_version != expected_version:
+        raise StaleVersionError(
+            "Iemand anders heeft deze tabel opgeslagen nadat u haar opende. Uw invoer is "
+            "hieronder bewaard; vergelijk met de pagina en sla opnieuw op.",
+            code="stale",
+        )
+    seen: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        label = row.label.strip()
+        if not label:
+            raise ValidationError(f"Regel {number}: vul een categorie in.")
+        if label.lower() in seen:
+            raise ValidationError(
+                f"Regel {number}: de categorie “{label}” staat ook op regel {seen[label.lower()]}."
+            )
+        seen[label.lower()] = number
+    if table_year is None:
+        table_year = FinanceTableYear(**owner, table=table, year=year)
+    table_year.not_applicable = not_applicable
+    table_year.full_clean()
+    if table_year.pk:
+        table_year.version = F("version") + 1
+    table_year.save()
+    table_year.refresh_from_db()
+
+    old_lines = set(table_year.rows.values_list("line_id", flat=True))
+    table_year.rows.all().delete()
+    kept = set()
+    for order, row in enumerate([] if not_applicable else rows):
+        line, _ = FinanceLine.objects.get_or_create(**owner, table=table, label=row.label.strip())
+        kept.add(line.pk)
+        FinanceRow.objects.create(table_year=table_year, line=line, order=order)
+        begroting, realisatie, begroting_next = row.cells
+        _set_amount(line, year, Kind.BEGROTING, begroting)
+        _set_amount(line, year, Kind.REALISATIE, realisatie)
+        _set_amount(line, year + 1, Kind.BEGROTING, begroting_next)
+    removed = old_lines - kept
+    if removed:
+        FinanceAmount.objects.filter(line_id__in=removed, year=year).delete()
+        in_next_year = FinanceRow.objects.filter(
+            line_id__in=removed, table_year__year=year + 1
+        ).values_list("line_id", flat=True)
+        FinanceAmount.objects.filter(
+            line_id__in=removed - set(in_next_year), year=year + 1, kind=Kind.BEGROTING
+        ).delete()
+    return table_year
+
+
+@dataclass(frozen=True)
+class KeyComponentInput:
+    omschrijving: str
+    basis: str
+    kind: str
+    base_amount: Decimal | None
+    share_percent: Decimal | None
+    fixed_amount: Decimal | None
+    applies_to_year: int
+    kosten_line_label: str = ""
+
+
+@transaction.atomic
+def save_split_key(
+    *,
+    user: User,
+    record: YearRecord,
+    components: list[KeyComponentInput],
+    expected_version: int,
+) -> list[SplitKeyComponent]:
+    """Replace the structured verdeelsleutel of a year."""
+    participation = record.participation
+    if not user_can_edit(user, participation.municipality):
+        raise PermissionDenied(f"U mag de gegevens van {participation.municipality} niet wijzigen.")
+    locked = YearRecord.objects.select_for_update().get(pk=record.pk)
+    if locked.version != expected_version:
+        raise StaleVersionError(
+            "Iemand anders heeft dit onderdeel opgeslagen nadat u het opende. Uw invoer is "
+            "hieronder bewaard.",
+            code="stale",
+        )
+    locked.split_key_components.all().delete()
+    saved = []
+    for order, data in enumerate(components):
+        line = None
+        if data.kosten_line_label:
+            line, _ = FinanceLine.objects.get_or_create(
+                participation=participation, table=Table.KOSTEN, label=data.kosten_line_label
+            )
+        component = SplitKeyComponent(
+            year_record=locked,
+            order=order,
+            kind=data.kind,
+            omschrijving=data.omschrijving,
+            basis=data.basis,
+            base_amount=data.base_amount if data.kind == SplitKeyComponent.Kind.AANDEEL else None,
+            share_percent=(
+                data.share_percent if data.kind == SplitKeyComponent.Kind.AANDEEL else None
+            ),
+            fixed_amount=data.fixed_amount if data.kind == SplitKeyComponent.Kind.VAST else None,
+            applies_to_year=data.applies_to_year,
+            kosten_line=line,
+        )
+        try:
+            component.full_clean(exclude=["year_record", "kosten_line"])
+        except ValidationError as exc:
+            raise ValidationError(f"Onderdeel {order + 1}: {' '.join(exc.messages)}") from exc
+        component.save()
+        saved.append(component)
+    locked.version = F("version") + 1
+    locked.updated_by = user
+    locked.save(update_fields=["version", "updated_by", "updated_at"])
+    return saved

@@ -1,0 +1,201 @@
+"""Thin views for entering money: a grid per table per year, and the split key."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from collaborations import selectors as collab_selectors
+from collaborations.views import crumbs
+
+from . import selectors, services
+from .forms import GridFormSet, SplitKeyFormSet, SplitKeyVersionForm, TableMetaForm, cell_text
+from .models import Kind, Table
+from .money import EMPTY
+
+
+class TableGridView(LoginRequiredMixin, View):
+    """One table of one year as an editable grid: add, remove, reorder lines; copy last year."""
+
+    template_name = "finance/grid.html"
+
+    def _context(self, request, gemeente, slug, jaar, tabel):
+        participation = collab_selectors.get_participation(gemeente, slug)
+        table = selectors.get_table(tabel)
+        if not services.can_edit_table(request.user, participation, table):
+            raise PermissionDenied("U mag deze tabel niet wijzigen.")
+        collab_selectors.year_record_for_edit(participation, jaar)  # the year must exist
+        headers = [h for *_, h in selectors.columns(jaar)]
+        first_column = selectors.FIRST_COLUMN.get(table, "Categorie")
+        return participation, table, headers, first_column
+
+    def _initial(self, participation, table, jaar, copy: bool):
+        table_year, previous, lines, amounts = selectors.table_year_for_edit(
+            participation, table, jaar, copy=copy
+        )
+        rows = [
+            {
+                "label": line.label,
+                "begroting": cell_text(amounts.get((line.pk, jaar, Kind.BEGROTING), EMPTY)),
+                "realisatie": cell_text(amounts.get((line.pk, jaar, Kind.REALISATIE), EMPTY)),
+                "begroting_volgend": cell_text(
+                    amounts.get((line.pk, jaar + 1, Kind.BEGROTING), EMPTY)
+                ),
+                "ORDER": i + 1,
+            }
+            for i, line in enumerate(lines)
+        ]
+        meta = {
+            "version": table_year.version if table_year else None,
+            "not_applicable": bool(table_year and table_year.not_applicable),
+        }
+        return rows, meta, previous, table_year
+
+    def _render(self, request, participation, table, jaar, formset, meta_form, extra, status=200):
+        context = {
+            "participation": participation,
+            "partnership": participation.partnership,
+            "municipality": participation.municipality,
+            "year": jaar,
+            "table": table,
+            "table_title": Table(table).label,
+            "formset": formset,
+            "meta_form": meta_form,
+            "error_items": [*meta_form_errors(meta_form), *formset.error_summary()]
+            if formset.is_bound
+            else [],
+            "crumbs": crumbs(participation.municipality, participation, jaar, Table(table).label),
+            **extra,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, gemeente, slug, jaar, tabel):
+        participation, table, headers, first_column = self._context(
+            request, gemeente, slug, jaar, tabel
+        )
+        rows, meta, previous, table_year = self._initial(
+            participation, table, jaar, copy=request.GET.get("kopieer") == "1"
+        )
+        formset = GridFormSet(
+            initial=rows, prefix="regel", headers=headers, first_column=first_column
+        )
+        extra = {
+            "can_copy": table_year is None and previous is not None,
+            "headers": headers,
+            "first_column": first_column,
+        }
+        return self._render(
+            request, participation, table, jaar, formset, TableMetaForm(initial=meta), extra
+        )
+
+    def post(self, request, gemeente, slug, jaar, tabel):
+        participation, table, headers, first_column = self._context(
+            request, gemeente, slug, jaar, tabel
+        )
+        formset = GridFormSet(
+            request.POST, prefix="regel", headers=headers, first_column=first_column
+        )
+        meta_form = TableMetaForm(request.POST)
+        extra = {"can_copy": False, "headers": headers, "first_column": first_column}
+        if formset.is_valid() and meta_form.is_valid():
+            try:
+                services.save_table_year(
+                    user=request.user,
+                    participation=participation,
+                    table=table,
+                    year=jaar,
+                    rows=formset.grid_rows(),
+                    not_applicable=meta_form.cleaned_data["not_applicable"],
+                    expected_version=meta_form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                meta_form.add_error(None, exc)
+            else:
+                messages.success(request, f"{Table(table).label} {jaar} opgeslagen.")
+                url = reverse("year-detail", args=[gemeente, slug, jaar])
+                return HttpResponseRedirect(f"{url}#tabel-{table}")
+        return self._render(request, participation, table, jaar, formset, meta_form, extra, 400)
+
+
+def meta_form_errors(form) -> list[tuple[str, str, str]]:
+    return [("", "", str(e)) for e in form.non_field_errors()]
+
+
+class SplitKeyView(LoginRequiredMixin, View):
+    template_name = "finance/split_key.html"
+
+    def _load(self, request, gemeente, slug, jaar):
+        participation = collab_selectors.get_participation(gemeente, slug)
+        if not collab_selectors.user_can_edit(request.user, participation.municipality):
+            raise PermissionDenied("U mag de gegevens van deze gemeente niet wijzigen.")
+        record = collab_selectors.year_record_for_edit(participation, jaar)
+        labels = [line.label for line in selectors.perspective_lines(participation, Table.KOSTEN)]
+        return participation, record, labels
+
+    def _render(self, request, participation, record, formset, version_form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "participation": participation,
+                "partnership": participation.partnership,
+                "municipality": participation.municipality,
+                "record": record,
+                "formset": formset,
+                "version_form": version_form,
+                "error_items": [*meta_form_errors(version_form), *formset.error_summary()]
+                if formset.is_bound
+                else [],
+                "crumbs": crumbs(
+                    participation.municipality, participation, record.year, "Verdeelsleutel"
+                ),
+            },
+            status=status,
+        )
+
+    def get(self, request, gemeente, slug, jaar):
+        participation, record, labels = self._load(request, gemeente, slug, jaar)
+        initial = [
+            {
+                "kind": c.kind,
+                "omschrijving": c.omschrijving,
+                "basis": c.basis,
+                "base_amount": c.base_amount,
+                "share_percent": c.share_percent,
+                "fixed_amount": c.fixed_amount,
+                "applies_to_year": c.applies_to_year,
+                "kosten_line_label": c.kosten_line.label if c.kosten_line else "",
+            }
+            for c in record.split_key_components.select_related("kosten_line")
+        ]
+        formset = SplitKeyFormSet(initial=initial, prefix="sleutel", line_choices=labels)
+        version_form = SplitKeyVersionForm(initial={"version": record.version})
+        return self._render(request, participation, record, formset, version_form)
+
+    def post(self, request, gemeente, slug, jaar):
+        participation, record, labels = self._load(request, gemeente, slug, jaar)
+        formset = SplitKeyFormSet(request.POST, prefix="sleutel", line_choices=labels)
+        version_form = SplitKeyVersionForm(request.POST)
+        if formset.is_valid() and version_form.is_valid():
+            components = [
+                f.to_input()
+                for f in formset.forms
+                if f.cleaned_data and f not in formset.deleted_forms
+            ]
+            try:
+                services.save_split_key(
+                    user=request.user,
+                    record=record,
+                    components=components,
+                    expected_version=version_form.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                version_form.add_error(None, exc)
+            else:
+                messages.success(request, "Verdeelsleutel opgeslagen.")
+                url = reverse("year-detail", args=[gemeente, slug, jaar])
+                return HttpResponseRedirect(f"{url}#aandeel")
+        return self._render(request, participation, record, formset, version_form, 400)
