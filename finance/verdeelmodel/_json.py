@@ -48,7 +48,9 @@ def load_file(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise DefinitionError(f"bestand '{path}' kan niet worden gelezen ({error.strerror})") from None
+        raise DefinitionError(
+            f"bestand '{path}' kan niet worden gelezen ({error.strerror})"
+        ) from None
     except UnicodeDecodeError:
         raise DefinitionError(f"bestand '{path}' is geen UTF-8-tekst") from None
     return loads(text, path.name)

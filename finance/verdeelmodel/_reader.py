@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from .errors import DefinitionError
 
@@ -41,29 +41,48 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
-def names(items: object) -> str:
+def names(items: Iterable[object]) -> str:
     """``'a', 'b', 'c'`` for an error message."""
-    return ", ".join(f"'{item}'" for item in items)  # type: ignore[attr-defined]
+    return ", ".join(f"'{item}'" for item in items)
 
 
 class Node:
-    """A value in the document together with its path."""
+    """A value in the document together with its path (worked out only when needed)."""
 
-    __slots__ = ("path", "value")
+    __slots__ = ("_key", "_parent", "_path", "value")
 
-    def __init__(self, value: Any, path: str = "") -> None:
+    def __init__(
+        self, value: Any, path: str = "", *, parent: Node | None = None, key: str | int = ""
+    ) -> None:
         self.value = value
-        self.path = path
+        self._path: str | None = None if parent is not None else path
+        self._parent = parent
+        self._key = key
+
+    @property
+    def path(self) -> str:
+        if self._path is None:
+            parent = cast(Node, self._parent)
+            self._path = join_path(parent.path, self._key)
+        return self._path
+
+    def child(self, value: Any, key: str | int) -> Node:
+        return Node(value, parent=self, key=key)
 
     def error(self, message: str) -> DefinitionError:
         return DefinitionError(message, self.path)
 
     # --- structure -------------------------------------------------------------------------
 
-    def obj(self, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> Node:
-        """Check that this is an object with only the given fields and all required ones."""
+    def mapping(self) -> Node:
+        """Check that this is an object."""
         if not isinstance(self.value, Mapping):
             raise self.error(f"verwacht een object, maar kreeg {type_name(self.value)}")
+        return self
+
+    def obj(self, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()) -> Node:
+        """Check that this is an object with only the given fields and all required ones."""
+        self.mapping()
         allowed = (*required, *optional)
         for key in self.value:
             if key not in allowed:
@@ -83,7 +102,7 @@ class Node:
         """The child node, or None when the field is absent (or null)."""
         if not isinstance(self.value, Mapping) or self.value.get(key) is None:
             return None
-        return Node(self.value[key], join_path(self.path, key))
+        return self.child(self.value[key], key)
 
     def req(self, key: str) -> Node:
         node = self.get(key)
@@ -94,13 +113,13 @@ class Node:
     def items(self) -> list[Node]:
         if not isinstance(self.value, list | tuple):
             raise self.error(f"verwacht een lijst, maar kreeg {type_name(self.value)}")
-        return [Node(item, join_path(self.path, index)) for index, item in enumerate(self.value)]
+        return [self.child(item, index) for index, item in enumerate(self.value)]
 
     def entries(self) -> Iterator[tuple[str, Node]]:
         if not isinstance(self.value, Mapping):
             raise self.error(f"verwacht een object, maar kreeg {type_name(self.value)}")
         for key, value in self.value.items():
-            yield str(key), Node(value, join_path(self.path, str(key)))
+            yield str(key), self.child(value, str(key))
 
     # --- scalars ---------------------------------------------------------------------------
 
@@ -133,7 +152,7 @@ class Node:
             return value
         if isinstance(value, float):
             raise self.error(
-                "verwacht een exact getal; geef een decimaal getal als tekst (zoals \"84.70338\")"
+                'verwacht een exact getal; geef een decimaal getal als tekst (zoals "84.70338")'
             )
         if isinstance(value, str) and _DECIMAL.match(value.strip()):
             return Decimal(value.strip())
@@ -163,7 +182,6 @@ class Node:
                 return Fraction(Decimal(raw[:-1].strip())) / 100
             if not _DECIMAL.match(raw):
                 raise self.error(
-                    f"verwacht een aandeel zoals \"2/3\", \"0.25\" of \"48.62%\", "
-                    f"maar kreeg '{value}'"
+                    f'verwacht een aandeel zoals "2/3", "0.25" of "48.62%", maar kreeg \'{value}\''
                 )
         return Fraction(self.decimal())

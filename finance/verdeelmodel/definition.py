@@ -1,4 +1,4 @@
-"""A model definition (format ``verdeelmodel/1``): its typed form and the parser.
+"""Parsing a model definition (format ``verdeelmodel/1``) into the types of ``model``.
 
 The JSON document is described in ``docs/allocation-format.md``. Parsing checks structure,
 types and every name (measures, participants, groups, parameters, services, steps), the shares
@@ -17,308 +17,50 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
-from typing import Literal
+from typing import Any, cast
 
 from . import _json
-from ._reader import Node, names
+from ._reader import Node, join_path, names
 from .errors import DefinitionError
-from .rounding import CENT, ENGINE_CONTEXT
-
-FORMAT = "verdeelmodel/1"
-INPUTS_FORMAT = "verdeelmodel-invoer/1"
-
-PARTICIPANTS: Literal["deelnemers"] = "deelnemers"
-GROUPS: Literal["groepen"] = "groepen"
-Level = Literal["deelnemers", "groepen"]
-
-
-# --- inputs -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Participant:
-    name: str
-    group: str | None = None
-
-
-@dataclass(frozen=True)
-class Group:
-    code: str
-    name: str
-    centre: str | None
-    members: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A named measure per participant: a number, or numbers per period (``"2016"``, ...)."""
-
-    name: str
-    description: str
-    values: Mapping[str, Decimal | Mapping[str, Decimal]]
-    periodic: bool
-    path: str
-
-
-@dataclass(frozen=True)
-class Service:
-    """A service line (product): volume × norm hours; its budget is hours × an hourly tariff."""
-
-    code: str
-    name: str
-    volume: Decimal
-    norm: Decimal
-
-    @property
-    def hours(self) -> Decimal:
-        return self.volume * self.norm
-
-
-@dataclass(frozen=True)
-class Inputs:
-    participants: tuple[Participant, ...]
-    groups: tuple[Group, ...] = ()
-    measures: Mapping[str, Measure] = dataclasses.field(default_factory=dict)
-    parameters: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)
-    services: Mapping[str, Service] = dataclasses.field(default_factory=dict)
-    year: int | None = None
-    name: str = ""
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(participant.name for participant in self.participants)
-
-    def group(self, code: str) -> Group:
-        return next(group for group in self.groups if group.code == code)
-
-    def group_of(self, participant: str) -> str | None:
-        return next(p.group for p in self.participants if p.name == participant)
-
-
-# --- amounts, keys, rounding ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Const:
-    value: Decimal
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    path: str
-
-
-@dataclass(frozen=True)
-class StepAmount:
-    """The amount of an earlier step: all of it, one group's part, or one participant's part.
-
-    Inside a ``per_groep`` step, a reference without group means the current group's part.
-    """
-
-    step: str
-    path: str
-    group: str | None = None
-    participant: str | None = None
-
-
-@dataclass(frozen=True)
-class ServiceBudget:
-    """Sum over service lines of volume × norm × tariff."""
-
-    services: tuple[str, ...]
-    rate: Amount
-    path: str
-
-
-@dataclass(frozen=True)
-class Combination:
-    operator: Literal["som", "verschil", "product"]
-    terms: tuple[Amount, ...]
-
-
-type Amount = Const | Param | StepAmount | ServiceBudget | Combination
-
-
-@dataclass(frozen=True)
-class MeasureKey:
-    measure: str
-    path: str
-    periods: tuple[str, ...] | None = None
-    average: bool = False
-
-
-@dataclass(frozen=True)
-class MixKey:
-    """Weighted mix of shares: Σ weight × share under each sub-key (weights add up to 1)."""
-
-    parts: tuple[tuple[Decimal, Key], ...]
-    path: str
-
-
-@dataclass(frozen=True)
-class FixedKey:
-    shares: Mapping[str, Fraction]
-    path: str
-
-
-@dataclass(frozen=True)
-class EqualKey:
-    path: str
-
-
-@dataclass(frozen=True)
-class StepKey:
-    """Pro rata to the amounts of an earlier step (e.g. a year-end result by contribution)."""
-
-    step: str
-    path: str
-
-
-type Key = MeasureKey | MixKey | FixedKey | EqualKey | StepKey
-
-
-@dataclass(frozen=True)
-class Rounding:
-    """Round to ``units`` (in sequence); the difference goes to ``receiver`` or by largest
-    remainder (``receiver`` None and ``to_centre`` False). ``receiver`` may map group → name."""
-
-    units: tuple[Decimal, ...]
-    path: str
-    receiver: str | Mapping[str, str] | None = None
-    to_centre: bool = False
-    per_group: bool = False
-
-    @property
-    def unit(self) -> Decimal:
-        return self.units[-1]
-
-    def describe(self) -> str:
-        units = " en daarna ".join(f"€ {unit}" for unit in self.units)
-        text = f"afronden op {units} (half naar boven)"
-        if self.per_group:
-            text += " per groep"
-        if self.to_centre:
-            return f"{text}; verschil naar de centrumgemeente"
-        if isinstance(self.receiver, str):
-            return f"{text}; verschil naar {self.receiver}"
-        if self.receiver:
-            listed = ", ".join(f"{name} ({group})" for group, name in self.receiver.items())
-            return f"{text}; verschil naar {listed}"
-        return f"{text}; verschil volgens grootste rest"
-
-
-DEFAULT_ROUNDING = Rounding(units=(CENT,), path="afronding")
-
-
-# --- steps ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class Step:
-    id: str
-    path: str
-    description: str = ""
-    component: str | None = None
-
-    kind = ""
-    level: Level = PARTICIPANTS
-
-
-@dataclass(frozen=True, kw_only=True)
-class Upfront:
-    participant: str
-    amount: Amount
-    component: str
-    path: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class Allocation(Step):
-    """Split an amount by a key, over participants or over groups; optionally per group, with
-    amounts paid up front by named participants and a fixed base amount per target."""
-
-    kind = "verdeling"
-    amount: Amount
-    key: Key
-    targets: tuple[str, ...]
-    level: Level = PARTICIPANTS
-    per_group: bool = False
-    upfront: tuple[Upfront, ...] = ()
-    base_amount: Amount | None = None
-    rounding: Rounding | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProductionLine:
-    service: str
-    key: Key
-    path: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class Production(Step):
-    """Service-line budgets (volume × norm × tariff), each split by its own production key."""
-
-    kind = "productie"
-    rate: Amount
-    lines: tuple[ProductionLine, ...]
-    targets: tuple[str, ...]
-    rounding: Rounding | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class RateStep(Step):
-    """A rate per unit of a measure (plus an optional base amount); the total follows."""
-
-    kind = "tarief"
-    rate: Amount
-    measure: MeasureKey
-    targets: tuple[str, ...]
-    base_amount: Amount | None = None
-    rounding: Rounding | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class FixedAmounts(Step):
-    kind = "vast"
-    amounts: tuple[tuple[str, Amount], ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Settlement(Step):
-    """Zero-sum: the targets pay ``amount`` by the key; ``receiver`` receives it."""
-
-    kind = "verrekening"
-    amount: Amount
-    key: Key
-    receiver: str
-    targets: tuple[str, ...]
-    rounding: Rounding | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Floor(Step):
-    """Raise totals below ``minimum``; ``absorber`` (or the group's centre) pays the excess."""
-
-    kind = "bodem"
-    minimum: Decimal
-    absorber: str | None
-    targets: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Definition:
-    code: str
-    name: str
-    steps: tuple[Step, ...]
-    inputs: Inputs
-    rounding: Rounding = DEFAULT_ROUNDING
-    description: str = ""
-
-    def step(self, step_id: str) -> Step:
-        return next(step for step in self.steps if step.id == step_id)
-
+from .model import (
+    DEFAULT_ROUNDING,
+    FORMAT,
+    GROUPS,
+    INPUTS_FORMAT,
+    PARTICIPANTS,
+    Allocation,
+    Amount,
+    Combination,
+    Const,
+    Definition,
+    EqualKey,
+    FixedAmounts,
+    FixedKey,
+    Floor,
+    Group,
+    Inputs,
+    Key,
+    Level,
+    Measure,
+    MeasureKey,
+    MixKey,
+    Param,
+    Participant,
+    Production,
+    ProductionLine,
+    RateStep,
+    Rounding,
+    Service,
+    ServiceBudget,
+    Settlement,
+    Step,
+    StepAmount,
+    StepKey,
+    Upfront,
+    fraction_to_decimal,
+    show_fraction,
+)
+from .rounding import ENGINE_CONTEXT
 
 # --- parsing ----------------------------------------------------------------------------------
 
@@ -357,6 +99,16 @@ def parse_definition(data: object, *, base_dir: Path | None = None) -> Definitio
     )
 
 
+def build_definition(
+    model: Mapping[str, Any], inputs: Mapping[str, Any] | str, *, base_dir: Path | None = None
+) -> Definition:
+    """A definition from a model (the document without ``invoer``, as stored per variant) and
+    inputs (an ``invoer`` object, e.g. built from the database, or a file name)."""
+    if "invoer" in model:
+        raise DefinitionError("het model bevat al 'invoer'; geef de invoer apart", "invoer")
+    return parse_definition({**model, "invoer": inputs}, base_dir=base_dir)
+
+
 def parse_inputs(data: object, path: str = "invoer") -> Inputs:
     """Parse an ``invoer`` object (participants, groups, measures, parameters, services)."""
     with localcontext(ENGINE_CONTEXT):
@@ -385,60 +137,58 @@ def _parse_inputs(node: Node) -> Inputs:
     )
     if (version := node.get("formaat")) and version.text() != INPUTS_FORMAT:
         raise version.error(f"onbekend formaat '{version.value}'; verwacht '{INPUTS_FORMAT}'")
-    group_nodes = node.get("groepen")
-    group_specs = [_parse_group(item) for item in (group_nodes.items() if group_nodes else [])]
-    _unique([(code, path) for code, _, _, path in group_specs], "groep")
-    codes = {code for code, _, _, _ in group_specs}
-    participants = tuple(_parse_participant(item, codes) for item in node.req("deelnemers").items())
-    _unique(
-        [(p.name, item.path) for p, item in zip(participants, node.req("deelnemers").items())],
-        "deelnemer",
-    )
-    groups = []
-    for code, name, centre_node, path in group_specs:
-        members = tuple(p.name for p in participants if p.group == code)
-        centre = centre_node.text() if centre_node else None
-        if centre is not None and centre not in members:
-            raise centre_node.error(  # type: ignore[union-attr]
-                f"centrumgemeente '{centre}' is geen deelnemer in groep '{code}'"
-            )
-        groups.append(Group(code, name or code, centre, members))
-    known = {p.name for p in participants}
-    maten = node.get("maten")
-    parameters = node.get("parameters")
-    services = node.get("diensten")
+    group_nodes = _items(node, "groepen")
+    codes = _unique_names(group_nodes, "code", "groep")
+    participant_nodes = node.req("deelnemers").items()
+    _unique_names(participant_nodes, "naam", "deelnemer")
+    participants = tuple(_parse_participant(item, codes) for item in participant_nodes)
+    known = {participant.name for participant in participants}
     year = node.get("jaar")
     return Inputs(
         participants=participants,
-        groups=tuple(groups),
-        measures=dict(_parse_measure(name, item, known) for name, item in maten.entries())
-        if maten
-        else {},
-        parameters={name: _parse_parameter(item) for name, item in parameters.entries()}
-        if parameters
-        else {},
-        services={code: _parse_service(code, item) for code, item in services.entries()}
-        if services
-        else {},
+        groups=tuple(_parse_group(item, participants) for item in group_nodes),
+        measures={
+            name: _parse_measure(name, item, known) for name, item in _entries(node, "maten")
+        },
+        parameters={name: _parse_parameter(item) for name, item in _entries(node, "parameters")},
+        services={code: _parse_service(code, item) for code, item in _entries(node, "diensten")},
         year=year.integer() if year else None,
         name=_optional_text(node, "naam"),
     )
 
 
-def _unique(pairs: list[tuple[str, str]], what: str) -> None:
-    seen: set[str] = set()
-    for name, path in pairs:
-        if name in seen:
-            raise DefinitionError(f"{what} '{name}' komt twee keer voor", path)
-        seen.add(name)
+def _items(node: Node, key: str) -> list[Node]:
+    child = node.get(key)
+    return child.items() if child else []
 
 
-def _parse_group(node: Node) -> tuple[str, str, Node | None, str]:
+def _entries(node: Node, key: str) -> list[tuple[str, Node]]:
+    child = node.get(key)
+    return list(child.entries()) if child else []
+
+
+def _unique_names(nodes: list[Node], field: str, what: str) -> list[str]:
+    seen: list[str] = []
+    for item in nodes:
+        name_node = item.mapping().req(field)
+        if name_node.text() in seen:
+            raise name_node.error(f"{what} '{name_node.value}' komt twee keer voor")
+        seen.append(name_node.value)
+    return seen
+
+
+def _parse_group(node: Node, participants: tuple[Participant, ...]) -> Group:
     node.obj(required=("code",), optional=("naam", "centrum", "omschrijving"))
-    return node.req("code").text(), _optional_text(node, "naam"), node.get("centrum"), node.path
+    code = node.req("code").text()
+    members = tuple(p.name for p in participants if p.group == code)
+    centre_node = node.get("centrum")
+    centre = centre_node.text() if centre_node else None
+    if centre_node and centre not in members:
+        raise centre_node.error(f"centrumgemeente '{centre}' is geen deelnemer in groep '{code}'")
+    return Group(code, _optional_text(node, "naam") or code, centre, members)
 
 
-def _parse_participant(node: Node, groups: set[str]) -> Participant:
+def _parse_participant(node: Node, groups: list[str]) -> Participant:
     node.obj(required=("naam",), optional=("groep", "code", "omschrijving"))
     group_node = node.get("groep")
     group = group_node.text() if group_node else None
@@ -447,7 +197,7 @@ def _parse_participant(node: Node, groups: set[str]) -> Participant:
     return Participant(node.req("naam").text(), group)
 
 
-def _parse_measure(name: str, node: Node, known: set[str]) -> tuple[str, Measure]:
+def _parse_measure(name: str, node: Node, known: set[str]) -> Measure:
     node.obj(required=("waarden",), optional=("omschrijving", "eenheid", "bron", "toelichting"))
     values: dict[str, Decimal | Mapping[str, Decimal]] = {}
     kinds = set()
@@ -464,9 +214,9 @@ def _parse_measure(name: str, node: Node, known: set[str]) -> tuple[str, Measure
             raise item.error(
                 "een maat heeft óf één getal per deelnemer óf getallen per periode, niet beide"
             )
-    measure = Measure(name, _optional_text(node, "omschrijving"), values, "perioden" in kinds,
-                      node.path)
-    return name, measure
+    return Measure(
+        name, _optional_text(node, "omschrijving"), values, "perioden" in kinds, node.path
+    )
 
 
 def _measure_value(node: Node) -> Decimal:
@@ -486,7 +236,9 @@ def _parse_parameter(node: Node) -> Decimal:
 def _parse_service(code: str, node: Node) -> Service:
     node.obj(required=("volume", "norm"), optional=("naam", "eenheid", "omschrijving", "bron"))
     return Service(
-        code, _optional_text(node, "naam") or code, node.req("volume").decimal(),
+        code,
+        _optional_text(node, "naam") or code,
+        node.req("volume").decimal(),
         node.req("norm").decimal(),
     )
 
@@ -507,8 +259,8 @@ class _Context:
 
     def group(self, node: Node) -> str:
         code = node.text()
-        if code not in {group.code for group in self.inputs.groups}:
-            known = [group.code for group in self.inputs.groups]
+        known = [group.code for group in self.inputs.groups]
+        if code not in known:
             raise node.error(f"onbekende groep '{code}'; bekende groepen: {names(known)}")
         return code
 
@@ -525,8 +277,7 @@ class _Context:
 def _step_ids(node: Node) -> dict[str, int]:
     ids: dict[str, int] = {}
     for index, item in enumerate(node.items()):
-        item.obj(required=("id", "soort"), optional=tuple(item.value))  # checked fully later
-        step_id = item.req("id").text()
+        step_id = item.mapping().req("id").text()
         if step_id in ids:
             raise item.req("id").error(f"stap-id '{step_id}' komt twee keer voor")
         ids[step_id] = index
@@ -535,7 +286,8 @@ def _step_ids(node: Node) -> dict[str, int]:
     return ids
 
 
-_COMMON = ("id", "soort", "omschrijving")
+_COMMON = ("id", "soort")
+_COMMON_OPTIONAL = ("omschrijving", "component")
 
 
 def _parse_step(node: Node, context: _Context) -> Step:
@@ -548,9 +300,10 @@ def _parse_step(node: Node, context: _Context) -> Step:
     return parser(node, context)
 
 
-def _common(node: Node, *, component: bool = True) -> dict[str, str | None]:
+def _common(node: Node, *, component: bool = True) -> dict[str, Any]:
+    """The fields every step has: id, path, description and (for participant steps) component."""
     step_id = node.req("id").text()
-    common: dict[str, str | None] = {
+    common: dict[str, Any] = {
         "id": step_id,
         "path": node.path,
         "description": _optional_text(node, "omschrijving"),
@@ -564,28 +317,34 @@ def _parse_allocation(node: Node, context: _Context) -> Allocation:
     node.obj(
         required=(*_COMMON, "bedrag", "sleutel"),
         optional=(
-            "component", "over", "per_groep", "binnen", "behalve", "vooraf", "basisbedrag",
+            *_COMMON_OPTIONAL,
+            "over",
+            "per_groep",
+            "binnen",
+            "behalve",
+            "vooraf",
+            "basisbedrag",
             "afronding",
         ),
     )
     level = _level(node)
     per_group = node.get("per_groep").boolean() if node.get("per_groep") else False
     if per_group and level == GROUPS:
-        raise node.req("per_groep").error("'per_groep' kan alleen bij een verdeling over deelnemers")
+        raise node.req("per_groep").error(
+            "'per_groep' kan alleen bij een verdeling over deelnemers"
+        )
     targets = _targets(node, context, level)
     if per_group:
         _require_groups(node.req("per_groep"), context, targets)
-    step_id = node.req("id").text()
-    component = _optional_text(node, "component") or step_id
-    upfront_node = node.get("vooraf")
+    if level == GROUPS and node.has("vooraf"):
+        raise node.req("vooraf").error("'vooraf' kan alleen bij een verdeling over deelnemers")
+    common = _common(node, component=level == PARTICIPANTS)
     upfront = tuple(
-        _parse_upfront(item, context, targets, component)
-        for item in (upfront_node.items() if upfront_node else [])
+        _parse_upfront(item, context, targets, common.get("component", ""))
+        for item in _items(node, "vooraf")
     )
-    if upfront and level == GROUPS:
-        raise upfront_node.error("'vooraf' kan alleen bij een verdeling over deelnemers")  # type: ignore[union-attr]
     return Allocation(
-        **_common(node, component=level == PARTICIPANTS),  # type: ignore[arg-type]
+        **common,
         amount=_parse_amount(node.req("bedrag"), context),
         key=_parse_key(node.req("sleutel"), context, level),
         targets=targets,
@@ -597,11 +356,15 @@ def _parse_allocation(node: Node, context: _Context) -> Allocation:
     )
 
 
-def _parse_upfront(node: Node, context: _Context, targets: tuple[str, ...], component: str) -> Upfront:
+def _parse_upfront(
+    node: Node, context: _Context, targets: tuple[str, ...], component: str
+) -> Upfront:
     node.obj(required=("deelnemer", "bedrag"), optional=("component", "omschrijving"))
     participant = context.participant(node.req("deelnemer"))
     if participant not in targets:
-        raise node.req("deelnemer").error(f"'{participant}' hoort niet bij de deelnemers van deze stap")
+        raise node.req("deelnemer").error(
+            f"'{participant}' hoort niet bij de deelnemers van deze stap"
+        )
     return Upfront(
         participant=participant,
         amount=_parse_amount(node.req("bedrag"), context),
@@ -613,7 +376,7 @@ def _parse_upfront(node: Node, context: _Context, targets: tuple[str, ...], comp
 def _parse_production(node: Node, context: _Context) -> Production:
     node.obj(
         required=(*_COMMON, "tarief", "regels"),
-        optional=("component", "binnen", "behalve", "afronding"),
+        optional=(*_COMMON_OPTIONAL, "binnen", "behalve", "afronding"),
     )
     targets = _targets(node, context, PARTICIPANTS)
     lines = []
@@ -629,7 +392,7 @@ def _parse_production(node: Node, context: _Context) -> Production:
     if not lines:
         raise node.req("regels").error("geef minstens één regel (dienst met sleutel)")
     return Production(
-        **_common(node),  # type: ignore[arg-type]
+        **_common(node),
         rate=_parse_amount(node.req("tarief"), context),
         lines=tuple(lines),
         targets=targets,
@@ -640,14 +403,14 @@ def _parse_production(node: Node, context: _Context) -> Production:
 def _parse_rate(node: Node, context: _Context) -> RateStep:
     node.obj(
         required=(*_COMMON, "tarief", "per"),
-        optional=("component", "binnen", "behalve", "basisbedrag", "afronding"),
+        optional=(*_COMMON_OPTIONAL, "binnen", "behalve", "basisbedrag", "afronding"),
     )
     measure = _parse_key(node.req("per"), context, PARTICIPANTS)
     if not isinstance(measure, MeasureKey):
-        raise node.req("per").error("'per' moet een maat zijn, zoals {\"maat\": \"inwoners\"}")
+        raise node.req("per").error('\'per\' moet een maat zijn, zoals {"maat": "inwoners"}')
     targets = _targets(node, context, PARTICIPANTS)
     return RateStep(
-        **_common(node),  # type: ignore[arg-type]
+        **_common(node),
         rate=_parse_amount(node.req("tarief"), context),
         measure=measure,
         targets=targets,
@@ -657,22 +420,22 @@ def _parse_rate(node: Node, context: _Context) -> RateStep:
 
 
 def _parse_fixed(node: Node, context: _Context) -> FixedAmounts:
-    node.obj(required=(*_COMMON, "bedragen"), optional=("component",))
+    node.obj(required=(*_COMMON, "bedragen"), optional=_COMMON_OPTIONAL)
     amounts = tuple(
         (context.participant(Node(name, item.path)), _parse_amount(item, context))
         for name, item in node.req("bedragen").entries()
     )
-    return FixedAmounts(**_common(node), amounts=amounts)  # type: ignore[arg-type]
+    return FixedAmounts(**_common(node), amounts=amounts)
 
 
 def _parse_settlement(node: Node, context: _Context) -> Settlement:
     node.obj(
         required=(*_COMMON, "bedrag", "sleutel", "ontvanger"),
-        optional=("component", "binnen", "behalve", "afronding"),
+        optional=(*_COMMON_OPTIONAL, "binnen", "behalve", "afronding"),
     )
     targets = _targets(node, context, PARTICIPANTS)
     return Settlement(
-        **_common(node),  # type: ignore[arg-type]
+        **_common(node),
         amount=_parse_amount(node.req("bedrag"), context),
         key=_parse_key(node.req("sleutel"), context, PARTICIPANTS),
         receiver=context.participant(node.req("ontvanger")),
@@ -684,7 +447,7 @@ def _parse_settlement(node: Node, context: _Context) -> Settlement:
 def _parse_floor(node: Node, context: _Context) -> Floor:
     node.obj(
         required=(*_COMMON, "component", "opvanger"),
-        optional=("minimum", "binnen", "behalve"),
+        optional=("omschrijving", "minimum", "binnen", "behalve"),
     )
     targets = _targets(node, context, PARTICIPANTS)
     absorber_node = node.req("opvanger")
@@ -695,7 +458,7 @@ def _parse_floor(node: Node, context: _Context) -> Floor:
         absorber = context.participant(absorber_node)
     minimum = node.get("minimum")
     return Floor(
-        **_common(node),  # type: ignore[arg-type]
+        **_common(node),
         minimum=minimum.decimal() if minimum else Decimal(0),
         absorber=absorber,
         targets=targets,
@@ -718,20 +481,16 @@ def _level(node: Node) -> Level:
         return PARTICIPANTS
     if over.value not in (PARTICIPANTS, GROUPS):
         raise over.error(f"'over' is 'deelnemers' of 'groepen', niet '{over.value}'")
-    if over.value == GROUPS and not node.has("per_groep") and not _has_groups(over):
-        pass
-    return over.value  # type: ignore[return-value]
-
-
-def _has_groups(_: Node) -> bool:
-    return True
+    return cast(Level, over.value)
 
 
 def _targets(node: Node, context: _Context, level: Level) -> tuple[str, ...]:
     inputs = context.inputs
     if level == GROUPS:
         if not inputs.groups:
-            raise node.req("over").error("verdelen over groepen kan niet: de invoer heeft geen groepen")
+            raise node.req("over").error(
+                "verdelen over groepen kan niet: de invoer heeft geen groepen"
+            )
         universe = tuple(group.code for group in inputs.groups)
     else:
         universe = inputs.names
@@ -800,7 +559,7 @@ def _parse_amount(node: Node, context: _Context) -> Amount:
             raise node.error("geef 'groep' of 'deelnemer', niet allebei")
         return StepAmount(
             step=context.step(node.req("stap")),
-            path=join(node.path, "stap"),
+            path=join_path(node.path, "stap"),
             group=context.group(group) if group else None,
             participant=context.participant(participant) if participant else None,
         )
@@ -816,11 +575,7 @@ def _parse_amount(node: Node, context: _Context) -> Amount:
         raise node.req(kind).error("'verschil' heeft precies twee bedragen: [a, b] geeft a − b")
     if not terms:
         raise node.req(kind).error(f"'{kind}' heeft minstens één bedrag nodig")
-    return Combination(kind, terms)  # type: ignore[arg-type]
-
-
-def join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
+    return Combination(kind, terms)
 
 
 def _discriminator(node: Node, kinds: tuple[str, ...], what: str) -> str:
@@ -848,9 +603,9 @@ def _parse_key(node: Node, context: _Context, level: Level) -> Key:
         return _parse_fixed_key(node.req("vast"), context, level)
     if kind == "gelijk":
         if node.req("gelijk").boolean() is not True:
-            raise node.req("gelijk").error("gebruik \"gelijk\": true voor gelijke delen")
+            raise node.req("gelijk").error('gebruik "gelijk": true voor gelijke delen')
         return EqualKey(node.path)
-    return StepKey(context.step(node.req("stap")), join(node.path, "stap"))
+    return StepKey(context.step(node.req("stap")), join_path(node.path, "stap"))
 
 
 def _parse_measure_key(node: Node, context: _Context) -> MeasureKey:
@@ -873,7 +628,9 @@ def _parse_measure_key(node: Node, context: _Context) -> MeasureKey:
             raise periods_node.error("geef minstens één periode")
         if operation:
             if operation.value not in ("som", "gemiddelde"):
-                raise operation.error(f"'bewerking' is 'som' of 'gemiddelde', niet '{operation.value}'")
+                raise operation.error(
+                    f"'bewerking' is 'som' of 'gemiddelde', niet '{operation.value}'"
+                )
             average = operation.value == "gemiddelde"
     elif operation:
         raise operation.error("'bewerking' hoort bij 'perioden'")
@@ -882,7 +639,7 @@ def _parse_measure_key(node: Node, context: _Context) -> MeasureKey:
         years = moving.req("jaren").integer()
         if years < 1:
             raise moving.req("jaren").error("'jaren' is minstens 1")
-        last = int(str(moving.req("tot_en_met").decimal()))
+        last = moving.req("tot_en_met").integer()
         periods, average = tuple(str(year) for year in range(last - years + 1, last + 1)), True
     if measure.periodic and periods is None:
         raise name_node.error(
@@ -890,7 +647,7 @@ def _parse_measure_key(node: Node, context: _Context) -> MeasureKey:
             "'voortschrijdend_gemiddelde'"
         )
     if not measure.periodic and periods is not None:
-        raise (periods_node or moving).error(f"maat '{name}' heeft geen waarden per periode")  # type: ignore[union-attr]
+        raise name_node.error(f"maat '{name}' heeft geen waarden per periode")
     return MeasureKey(name, name_node.path, periods, average)
 
 
@@ -903,11 +660,11 @@ def _parse_mix(node: Node, context: _Context, level: Level) -> MixKey:
         if weight < 0:
             raise item.req("gewicht").error("een gewicht kan niet negatief zijn")
         total += weight
-        parts.append((_to_decimal(weight), _parse_key(item.req("sleutel"), context, level)))
+        parts.append((fraction_to_decimal(weight), _parse_key(item.req("sleutel"), context, level)))
     if not parts:
         raise node.error("een mix heeft minstens één sleutel nodig")
     if total != 1:
-        raise node.error(f"de gewichten tellen op tot {_show(total)} in plaats van 1")
+        raise node.error(f"de gewichten tellen op tot {show_fraction(total)} in plaats van 1")
     return MixKey(tuple(parts), node.path)
 
 
@@ -921,20 +678,8 @@ def _parse_fixed_key(node: Node, context: _Context, level: Level) -> FixedKey:
         shares[name] = share
     total = sum(shares.values(), Fraction(0))
     if total != 1:
-        raise node.error(f"de aandelen tellen op tot {_show(total)} in plaats van 1")
+        raise node.error(f"de aandelen tellen op tot {show_fraction(total)} in plaats van 1")
     return FixedKey(shares, node.path)
-
-
-def _to_decimal(fraction: Fraction) -> Decimal:
-    return Decimal(fraction.numerator) / Decimal(fraction.denominator)
-
-
-def _show(fraction: Fraction) -> str:
-    """A fraction as a decimal if it terminates within 10 places, else as ``a/b``."""
-    scaled = fraction * 10**10
-    if scaled.denominator == 1:
-        return f"{Decimal(scaled.numerator).scaleb(-10).normalize():f}"
-    return f"{fraction.numerator}/{fraction.denominator}"
 
 
 # --- rounding ---------------------------------------------------------------------------------
@@ -960,12 +705,13 @@ def _parse_rounding(
     )
     if not units:
         raise node.req("eenheden").error("geef minstens één eenheid")
-    per_group_node = node.get("per_groep")
-    per_group = per_group_node.boolean() if per_group_node else False
-    if per_group:
-        if level == GROUPS:
-            raise per_group_node.error("'per_groep' kan alleen bij afronding over deelnemers")  # type: ignore[union-attr]
-        _require_groups(per_group_node, context, targets)  # type: ignore[arg-type]
+    per_group = False
+    if (per_group_node := node.get("per_groep")) is not None:
+        per_group = per_group_node.boolean()
+        if per_group and level == GROUPS:
+            raise per_group_node.error("'per_groep' kan alleen bij afronding over deelnemers")
+        if per_group:
+            _require_groups(per_group_node, context, targets)
     difference = node.get("verschil")
     if difference is None or difference.value == "grootste_rest":
         return Rounding(units, node.path, per_group=per_group)
@@ -978,14 +724,14 @@ def _parse_rounding(
         return Rounding(units, node.path, to_centre=True, per_group=True)
     if not isinstance(difference.value, Mapping):
         raise difference.error(
-            "'verschil' is \"grootste_rest\", \"centrum\" of {\"naar\": ...}, "
+            '\'verschil\' is "grootste_rest", "centrum" of {"naar": ...}, '
             f"niet '{difference.value}'"
         )
     difference.obj(required=("naar",))
     receiver_node = difference.req("naar")
     if isinstance(receiver_node.value, Mapping):
         if not per_group:
-            raise receiver_node.error("een ontvanger per groep vereist \"per_groep\": true")
+            raise receiver_node.error('een ontvanger per groep vereist "per_groep": true')
         receivers = {}
         for group, item in receiver_node.entries():
             context.group(Node(group, item.path))
@@ -999,8 +745,8 @@ def _parse_rounding(
     receiver = _in_targets(receiver_node, context, level, targets)
     if per_group:
         raise receiver_node.error(
-            "bij afronding per groep: geef per groep een ontvanger, zoals {\"CG\": \"Arnhem\"}, "
-            "of gebruik \"centrum\""
+            'bij afronding per groep: geef per groep een ontvanger, zoals {"CG": "Arnhem"}, '
+            'of gebruik "centrum"'
         )
     return Rounding(units, node.path, receiver=receiver)
 
