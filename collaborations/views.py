@@ -79,8 +79,11 @@ def year_detail(request: HttpRequest, gemeente: str, slug: str, jaar: int) -> Ht
     page = selectors.year_page(participation, jaar, request.user)
     if page.record is None and not page.years:
         raise Http404("Voor deze samenwerking zijn nog geen jaren ingevuld.")
+    can_edit = selectors.user_can_edit(request.user, participation.municipality)
     finance = (
-        finance_selectors.finance_page(participation, page.record, jaar) if page.record else None
+        finance_selectors.finance_page(participation, page.record, jaar, show_empty=can_edit)
+        if page.record
+        else None
     )
     return render(
         request,
@@ -94,7 +97,7 @@ def year_detail(request: HttpRequest, gemeente: str, slug: str, jaar: int) -> Ht
             "finance": finance,
             "can_edit_shared": can_edit_table(request.user, participation, Table.RESULTATEN),
             "crumbs": crumbs(participation.municipality, participation, jaar),
-            "can_edit": selectors.user_can_edit(request.user, participation.municipality),
+            "can_edit": can_edit,
         },
         status=200 if page.record is not None else 404,
     )

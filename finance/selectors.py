@@ -221,7 +221,9 @@ def _chart(
     )
 
 
-def finance_page(participation: Participation, record: YearRecord | None, year: int) -> FinancePage:
+def finance_page(
+    participation: Participation, record: YearRecord | None, year: int, *, show_empty: bool = False
+) -> FinancePage:
     years = [year, year - 1, year - 2]
     all_table_years = list(
         FinanceTableYear.objects.filter(_owner_q(participation), year__in=years).prefetch_related(
@@ -244,8 +246,12 @@ def finance_page(participation: Participation, record: YearRecord | None, year: 
             _year_block(BLOCK_HEADINGS[i], y, by_key.get((table, y)), amounts)
             for i, y in enumerate(years)
         ]
-        if table == Table.VREEMD_VERMOGEN and all(b.state == "leeg" for b in blocks):
-            continue  # a BBV addition the wiki did not have: only shown once someone fills it
+        if (
+            table == Table.VREEMD_VERMOGEN
+            and not show_empty
+            and all(b.state == "leeg" for b in blocks)
+        ):
+            continue  # a BBV addition the wiki did not have: shown to readers once it is filled
         tables.append(
             TableView(
                 code=table,

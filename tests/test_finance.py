@@ -272,3 +272,15 @@ def test_year_page_queries_stay_fixed_with_three_full_years(
     with django_assert_max_num_queries(20):
         response = clerk_client.get(ZVH_2017)
     assert page_text(response).count("regel 7") >= 12
+
+
+def test_vreemd_vermogen_is_offered_to_clerks_and_shown_once_filled(client, clerk_client, demo):
+    assert "Vreemd vermogen" not in page_text(Client().get(ZVH_2017))
+    clerk_page = clerk_client.get(ZVH_2017).content.decode()
+    grid_url = reverse("finance-grid", args=["venlo", "zvh", 2017, "vreemd_vermogen"])
+    assert grid_url in clerk_page
+    response = clerk_client.post(grid_url, grid_post([("Langlopende lening", "250.000", "", "")]))
+    assert response.status_code == 302
+    text = page_text(Client().get(ZVH_2017))
+    assert "Vreemd vermogen, lopend jaar (2017)" in text
+    assert "Langlopende lening € 250.000" in text
