@@ -32,11 +32,15 @@ class NumberParseError(ValueError):
 
 
 def quantize_half_up(value: Decimal, unit: Decimal | str = "1") -> Decimal:
-    """Round half up (as Excel's ROUND) to a multiple of `unit` (0.01, 1, 50, 100, ...)."""
+    """Round half up (as Excel's ROUND) to a multiple of `unit` (0.01, 1, 50, 100, ...).
+
+    Halves go away from zero. The one rounding function of the project: the allocation engine
+    uses it too (as `finance.verdeelmodel.rounding.round_half_up`).
+    """
     unit = Decimal(unit)
     if unit <= 0:
         raise ValueError("unit must be positive")
-    return (value / unit).quantize(Decimal("1"), rounding=ROUND_HALF_UP) * unit
+    return (value / unit).to_integral_value(rounding=ROUND_HALF_UP) * unit
 
 
 def _group(integer_digits: str) -> str:

@@ -11,6 +11,8 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
+from dashboard.formatting import format_money
+
 from . import _json
 from .definition import parse_definition
 from .engine import allocate
@@ -171,9 +173,7 @@ def _step(step: StepResult) -> dict[str, Any]:
 def format_euro(amount: Decimal, decimals: int = 0) -> str:
     """Dutch notation: ``€ 1.281.406`` or, with decimals, ``€ 1.281.406,00``."""
     with localcontext(ENGINE_CONTEXT):
-        value = round_half_up(amount, ONE.scaleb(-decimals))
-    text = f"{abs(value):,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return f"€ {'-' if value < 0 else ''}{text}"
+        return format_money(amount, decimals)
 
 
 def render_table(result: AllocationResult) -> str:

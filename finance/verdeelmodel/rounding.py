@@ -13,13 +13,14 @@ from collections.abc import Mapping, Sequence
 from decimal import (
     ROUND_FLOOR,
     ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
     Context,
     Decimal,
     DivisionByZero,
     InvalidOperation,
     Overflow,
 )
+
+from dashboard.formatting import quantize_half_up
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -34,7 +35,7 @@ ENGINE_CONTEXT = Context(
 
 def round_half_up(value: Decimal, unit: Decimal = ONE) -> Decimal:
     """Round to a multiple of ``unit`` (0.01, 1, 50, 100, 1000, ...), halves away from zero."""
-    return (value / unit).to_integral_value(rounding=ROUND_HALF_UP) * unit
+    return quantize_half_up(value, unit)
 
 
 def round_in_steps(value: Decimal, units: Sequence[Decimal]) -> Decimal:

@@ -357,7 +357,7 @@ def test_render_table_uses_dutch_notation() -> None:
 def test_format_euro() -> None:
     assert format_euro(Decimal("1281406")) == "€ 1.281.406"
     assert format_euro(Decimal("1281406.005"), 2) == "€ 1.281.406,01"
-    assert format_euro(Decimal("-12471.4")) == "€ -12.471"
+    assert format_euro(Decimal("-12471.4")) == "€ −12.471"
 
 
 def test_load_definition_from_text_resolves_inputs_against_base_dir() -> None:
