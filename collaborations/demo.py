@@ -15,6 +15,14 @@ DEMO_USERS = [
     ("beheerder", "demo-beheerder", "Bea Beheerder", True, [], "Beheerder (alles, ook /beheer/)"),
     ("invoerder-venlo", "demo-venlo", "Ingrid Invoerder", False, ["venlo"], "Invoerder Venlo"),
     ("invoerder-wijchen", "demo-wijchen", "Wim Invoerder", False, ["wijchen"], "Invoerder Wijchen"),
+    (
+        "financieel-arnhem",
+        "demo-arnhem",
+        "Fenna Financieel",
+        False,
+        ["arnhem"],
+        "Regionaal financieel adviseur (Arnhem, VTGM)",
+    ),
 ]
 
 

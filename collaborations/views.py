@@ -67,6 +67,7 @@ def partnership_detail(request: HttpRequest, gemeente: str, slug: str) -> HttpRe
             "municipality": participation.municipality,
             "years": years,
             "next_year": years[-1].year + 1 if years else None,
+            "allocation_years": finance_selectors.allocation_years(participation.partnership_id),
             "crumbs": crumbs(participation.municipality, participation),
             "latest": selectors.latest_year_record(participation, request.user),
             "can_edit": selectors.user_can_edit(request.user, participation.municipality),
@@ -95,6 +96,9 @@ def year_detail(request: HttpRequest, gemeente: str, slug: str, jaar: int) -> Ht
             "municipality": participation.municipality,
             "record": page.record,
             "finance": finance,
+            "contribution": finance_selectors.adopted_contribution(participation, jaar)
+            if page.record
+            else None,
             "can_edit_shared": can_edit_table(request.user, participation, Table.RESULTATEN),
             "crumbs": crumbs(participation.municipality, participation, jaar),
             "can_edit": can_edit,

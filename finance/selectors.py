@@ -15,14 +15,17 @@ from django.http import Http404
 
 from collaborations.models import Participation, YearRecord
 
-from . import charts
+from . import charts, verdeelmodel
 from .models import (
     PERSPECTIVE_TABLES,
+    AllocationModel,
+    AllocationVariant,
     FinanceAmount,
     FinanceLine,
     FinanceRow,
     FinanceTableYear,
     Kind,
+    Measure,
     SplitKeyComponent,
     Table,
 )
@@ -333,3 +336,289 @@ def get_table(code: str) -> Table:
         return Table(code.replace("-", "_"))
     except ValueError as exc:
         raise Http404("Onbekende tabel.") from exc
+
+
+# --- Allocation models (verdeelmodel) ------------------------------------------------------
+
+
+def allocation_model(partnership_id: int, year: int) -> AllocationModel | None:
+    return (
+        AllocationModel.objects.filter(partnership_id=partnership_id, year=year)
+        .prefetch_related("variants")
+        .first()
+    )
+
+
+def get_allocation_model(partnership_slug: str, year: int) -> AllocationModel:
+    model = (
+        AllocationModel.objects.filter(partnership__slug=partnership_slug, year=year)
+        .select_related("partnership")
+        .prefetch_related("variants")
+        .first()
+    )
+    if model is None:
+        raise Http404(f"Er is geen verdeelmodel voor {year}.")
+    return model
+
+
+def model_inputs(model: AllocationModel) -> dict:
+    """The engine's inputs: the stored groups, participants, parameters and service lines,
+    with the measures of the participants for the model's year from the `Measure` table."""
+    names = [p["naam"] for p in model.inputs.get("deelnemers", [])]
+    maten: dict[str, dict] = {}
+    measures = Measure.objects.filter(year=model.year, municipality__name__in=names).select_related(
+        "municipality"
+    )
+    for m in measures:
+        entry = maten.setdefault(
+            m.code,
+            {"omschrijving": m.omschrijving, "eenheid": m.eenheid, "bron": m.bron, "waarden": {}},
+        )
+        name = m.municipality.name
+        if m.period:
+            entry["waarden"].setdefault(name, {})[m.period] = m.value
+        else:
+            entry["waarden"][name] = m.value
+    return {**model.inputs, "maten": maten}
+
+
+def variant_definition(variant: AllocationVariant, inputs: dict | None = None):
+    inputs = inputs if inputs is not None else model_inputs(variant.model)
+    return verdeelmodel.build_definition(variant.definition, inputs)
+
+
+@dataclass
+class ComparisonRow:
+    name: str
+    group: str | None
+    amounts: list[Decimal]
+    effects: list[Decimal | None]  # against the adopted variant
+    inhabitants: Decimal | None
+
+    def per_inhabitant(self, value: Decimal | None) -> Decimal | None:
+        if value is None or not self.inhabitants:
+            return None
+        return value / self.inhabitants
+
+    @property
+    def effects_per_inhabitant(self) -> list[Decimal | None]:
+        return [self.per_inhabitant(e) for e in self.effects]
+
+
+@dataclass
+class ComparisonGroup:
+    code: str | None
+    name: str
+    rows: list[ComparisonRow]
+    subtotals: list[Decimal]
+    effects: list[Decimal | None]
+
+
+@dataclass
+class Comparison:
+    model: AllocationModel
+    variants: list[AllocationVariant]
+    results: list  # AllocationResult per variant
+    adopted_index: int | None
+    groups: list[ComparisonGroup]
+    totals: list[Decimal]
+
+    @property
+    def adopted(self) -> AllocationVariant | None:
+        return None if self.adopted_index is None else self.variants[self.adopted_index]
+
+    def pairs(self):
+        return list(zip(self.variants, self.results, strict=True))
+
+
+def comparison(model: AllocationModel) -> Comparison:
+    """Every variant side by side per participant, with group subtotals and the
+    redistribution effect (herverdeeleffect) against the adopted variant."""
+    inputs = model_inputs(model)
+    variants = list(model.variants.all())
+    results = [verdeelmodel.allocate(variant_definition(v, inputs)) for v in variants]
+    adopted_index = next((i for i, v in enumerate(variants) if v.adopted), None)
+    inhabitants = inputs["maten"].get("inwoners", {}).get("waarden", {})
+    group_names = {g["code"]: g.get("naam", g["code"]) for g in inputs.get("groepen", [])}
+    groups: list[ComparisonGroup] = []
+    by_code: dict[str | None, ComparisonGroup] = {}
+    for participant in inputs.get("deelnemers", []):
+        name, code = participant["naam"], participant.get("groep")
+        amounts = [r.participant(name).amount for r in results]
+        base = amounts[adopted_index] if adopted_index is not None else None
+        effects = [None if base is None else a - base for a in amounts]
+        row = ComparisonRow(name, code, amounts, effects, _decimal_or_none(inhabitants.get(name)))
+        if code not in by_code:
+            by_code[code] = ComparisonGroup(code, group_names.get(code, "Deelnemers"), [], [], [])
+            groups.append(by_code[code])
+        by_code[code].rows.append(row)
+    for group in groups:
+        group.subtotals = [
+            sum((r.amounts[i] for r in group.rows), Decimal(0)) for i in range(len(variants))
+        ]
+        group.effects = [
+            None if adopted_index is None else s - group.subtotals[adopted_index]
+            for s in group.subtotals
+        ]
+    totals = [r.total for r in results]
+    return Comparison(model, variants, results, adopted_index, groups, totals)
+
+
+def _decimal_or_none(value) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+@dataclass
+class Contribution:
+    model: AllocationModel
+    variant: AllocationVariant
+    amount: Decimal
+
+
+def adopted_contribution(participation: Participation, year: int) -> Contribution | None:
+    """The participant's amount under the adopted variant of the partnership's model for the
+    year, for its *aandeel van de gemeente*."""
+    variant = (
+        AllocationVariant.objects.filter(
+            model__partnership_id=participation.partnership_id, model__year=year, adopted=True
+        )
+        .select_related("model")
+        .first()
+    )
+    if variant is None:
+        return None
+    amounts = verdeelmodel.allocate(variant_definition(variant)).amounts()
+    name = participation.municipality.name
+    return Contribution(variant.model, variant, amounts[name]) if name in amounts else None
+
+
+def settlement(
+    comparison_: Comparison, amount: Decimal, key: str
+) -> list[tuple[str, Decimal, Decimal]]:
+    """A year-end result split pro rata to each participant's contribution under the adopted
+    variant (key "bijdrage"), or to a measure (e.g. "inwoners"): (name, weight, share)."""
+    if comparison_.adopted_index is None:
+        return []
+    result = comparison_.results[comparison_.adopted_index]
+    weights = None
+    if key != "bijdrage":
+        values = model_inputs(comparison_.model)["maten"].get(key, {}).get("waarden", {})
+        weights = {name: Decimal(v) for name, v in values.items() if not isinstance(v, dict)}
+    settled = verdeelmodel.settle_result(result, amount, key=weights)
+    used = weights or {p.name: p.amount for p in result.participants}
+    return [(name, used.get(name, Decimal(0)), part) for name, part in settled.parts.items()]
+
+
+def measure_choices(model: AllocationModel) -> list[tuple[str, str]]:
+    """The measures available for the model's participants and year (code, description)."""
+    names = [p["naam"] for p in model.inputs.get("deelnemers", [])]
+    rows = (
+        Measure.objects.filter(year=model.year, municipality__name__in=names, period="")
+        .values_list("code", "omschrijving")
+        .distinct()
+        .order_by("code")
+    )
+    return list(rows)
+
+
+@dataclass
+class ServiceLineView:
+    code: str
+    name: str
+    volume: Decimal
+    norm: Decimal
+    hours: Decimal
+    budget: Decimal | None
+
+
+@dataclass
+class CostPriceView:
+    lines: list[ServiceLineView]
+    hours_exact: Decimal
+    hours_printed: Decimal  # the sum of the hours rounded per line, as a report prints them
+    fte: Decimal
+    budget: Decimal | None
+    allocation_rate: Decimal | None  # begroting / uren
+    scales: list
+    build_up: object | None  # verdeelmodel.costprice.CostPrice
+
+
+def cost_price_view(model: AllocationModel) -> CostPriceView | None:
+    """Production norms (volume × norm → hours → fte) and the cost price per hour (salary mix
+    → social charges, travel, direct costs, overhead, risk), from the stored model."""
+    from .verdeelmodel import costprice
+
+    services_ = model.inputs.get("diensten") or {}
+    if not services_:
+        return None
+    parameters = model.inputs.get("parameters", {})
+
+    def param(name: str) -> Decimal | None:
+        value = parameters.get(name)
+        value = value.get("waarde") if isinstance(value, dict) else value
+        return None if value is None else Decimal(str(value))
+
+    tariff, budget = param("uurtarief"), param("begroting")
+    lines = []
+    for code, service in services_.items():
+        volume, norm = Decimal(str(service["volume"])), Decimal(str(service["norm"]))
+        hours = costprice.production_hours(volume, norm)
+        lines.append(
+            ServiceLineView(
+                code,
+                service.get("naam", code),
+                volume,
+                norm,
+                hours,
+                costprice.line_budget(hours, tariff) if tariff else None,
+            )
+        )
+    hours_exact = sum((line.hours for line in lines), Decimal(0))
+    hours_printed = sum((verdeelmodel.round_half_up(line.hours) for line in lines), Decimal(0))
+    scales = [
+        costprice.SalaryScale(
+            s.get("omschrijving", code),
+            Decimal(str(s["maandsalaris"])),
+            Decimal(str(s["percentage"])) / 100,
+        )
+        for code, s in ((model.cost_price or {}).get("salarismix") or {}).items()
+    ]
+    build_up = costprice.cost_price(costprice.salary_mix(scales)) if scales else None
+    return CostPriceView(
+        lines=lines,
+        hours_exact=hours_exact,
+        hours_printed=hours_printed,
+        fte=costprice.fte(hours_printed),
+        budget=budget,
+        allocation_rate=costprice.allocation_rate(budget, hours_printed) if budget else None,
+        scales=scales,
+        build_up=build_up,
+    )
+
+
+@dataclass
+class TrailStepView:
+    step: object  # verdeelmodel StepResult
+    lines: list
+
+
+def trail_view(result, only: str | None = None) -> list[TrailStepView]:
+    """The explanation trail; with `only`, the lines about that participant (and its group)."""
+    group = None
+    if only:
+        if only not in result.amounts():
+            raise Http404("Deze deelnemer hoort niet bij het verdeelmodel.")
+        group = result.participant(only).group
+    steps = []
+    for step in result.steps:
+        lines = [line for line in step.lines if only is None or line.target in {only, group}]
+        steps.append(TrailStepView(step, lines))
+    return steps
+
+
+def allocation_years(partnership_id: int) -> list[int]:
+    return list(
+        AllocationModel.objects.filter(partnership_id=partnership_id)
+        .order_by("year")
+        .values_list("year", flat=True)
+    )

@@ -14,13 +14,17 @@ from collaborations.models import Participation, YearRecord
 from collaborations.selectors import user_can_edit
 from collaborations.services import StaleVersionError
 
+from . import verdeelmodel
 from .models import (
     PERSPECTIVE_TABLES,
+    AllocationModel,
+    AllocationVariant,
     FinanceAmount,
     FinanceLine,
     FinanceRow,
     FinanceTableYear,
     Kind,
+    Measure,
     SplitKeyComponent,
     Table,
 )
@@ -204,3 +208,112 @@ def save_split_key(
     locked.updated_by = user
     locked.save(update_fields=["version", "updated_by", "updated_at"])
     return saved
+
+
+# --- Allocation models ------------------------------------------------------------------------
+
+
+def can_manage_allocation(user: User, partnership) -> bool:
+    """The regional finance officer: invoerders of the centrumgemeente (or beheerders)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    centre = partnership.centrumgemeente
+    return centre is not None and user_can_edit(user, centre)
+
+
+@dataclass(frozen=True)
+class VariantInput:
+    code: str
+    name: str
+    omschrijving: str
+    definition: dict
+
+
+def _without_inputs(definition: dict) -> dict:
+    """A stored variant holds only its steps; the inputs come from the model and the measures."""
+    return {key: value for key, value in definition.items() if key != "invoer"}
+
+
+def _check_definition(definition: dict, inputs: dict, code: str) -> None:
+    try:
+        verdeelmodel.build_definition(_without_inputs(definition), inputs)
+    except verdeelmodel.DefinitionError as exc:
+        raise ValidationError(f"Variant {code}: {exc}") from exc
+
+
+@transaction.atomic
+def save_allocation_model(
+    *,
+    partnership,
+    year: int,
+    name: str,
+    bron: str,
+    inputs: dict,
+    variants: list[VariantInput],
+    cost_price: dict | None = None,
+    adopted_code: str | None = None,
+) -> AllocationModel:
+    """Store a model with its measures (`inputs["maten"]` → `Measure` rows per municipality) and
+    its variants; every variant is checked by the engine before anything is saved."""
+    from collaborations.models import Municipality
+
+    for variant in variants:
+        _check_definition(variant.definition, inputs, variant.code)
+    names = [p["naam"] for p in inputs.get("deelnemers", [])]
+    municipalities = {m.name: m for m in Municipality.objects.filter(name__in=names)}
+    missing = sorted(set(names) - set(municipalities))
+    if missing:
+        raise ValidationError(f"Onbekende gemeenten in het verdeelmodel: {', '.join(missing)}.")
+    for code, measure in inputs.get("maten", {}).items():
+        meta = {
+            "omschrijving": measure.get("omschrijving", ""),
+            "eenheid": measure.get("eenheid", ""),
+            "bron": measure.get("bron", ""),
+        }
+        for participant, value in measure.get("waarden", {}).items():
+            periods = value if isinstance(value, dict) else {"": value}
+            for period, number in periods.items():
+                Measure.objects.update_or_create(
+                    municipality=municipalities[participant],
+                    code=code,
+                    year=year,
+                    period=period,
+                    defaults={"value": Decimal(str(number)), **meta},
+                )
+    stored_inputs = {k: v for k, v in inputs.items() if k != "maten"}
+    model, _ = AllocationModel.objects.update_or_create(
+        partnership=partnership,
+        year=year,
+        defaults={"name": name, "bron": bron, "inputs": stored_inputs, "cost_price": cost_price},
+    )
+    model.variants.exclude(code__in=[v.code for v in variants]).delete()
+    model.variants.update(adopted=False)
+    for order, variant in enumerate(variants):
+        AllocationVariant.objects.update_or_create(
+            model=model,
+            code=variant.code,
+            defaults={
+                "name": variant.name,
+                "omschrijving": variant.omschrijving,
+                "definition": _without_inputs(variant.definition),
+                "order": order,
+                "adopted": variant.code == adopted_code,
+            },
+        )
+    return model
+
+
+@transaction.atomic
+def adopt_variant(*, user: User, variant: AllocationVariant) -> AllocationVariant:
+    """Make this variant the adopted one of its model; its amounts become the contributions."""
+    model = AllocationModel.objects.select_for_update().get(pk=variant.model_id)
+    if not can_manage_allocation(user, model.partnership):
+        raise PermissionDenied(
+            "Alleen de regionaal financieel adviseur kan een variant vaststellen."
+        )
+    model.variants.update(adopted=False)
+    AllocationVariant.objects.filter(pk=variant.pk).update(adopted=True)
+    variant.refresh_from_db()
+    return variant

@@ -14,3 +14,21 @@ urlpatterns = [
         name="split-key",
     ),
 ]
+
+urlpatterns += [
+    path(
+        "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/verdeelmodel/",
+        views.ComparisonView.as_view(),
+        name="allocation-compare",
+    ),
+    path(
+        "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/verdeelmodel/vaststellen/",
+        views.AdoptVariantView.as_view(),
+        name="allocation-adopt",
+    ),
+    path(
+        "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/verdeelmodel/<str:variant>/",
+        views.ExplanationView.as_view(),
+        name="allocation-explain",
+    ),
+]

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
@@ -11,10 +11,18 @@ from django.views import View
 from collaborations import selectors as collab_selectors
 from collaborations.views import crumbs
 
-from . import selectors, services
-from .forms import GridFormSet, SplitKeyFormSet, SplitKeyVersionForm, TableMetaForm, cell_text
+from . import selectors, services, verdeelmodel
+from .forms import (
+    GridFormSet,
+    SettlementForm,
+    SplitKeyFormSet,
+    SplitKeyVersionForm,
+    TableMetaForm,
+    cell_text,
+)
 from .models import Kind, Table
 from .money import EMPTY
+from .resources import comparison_dataset
 
 
 class TableGridView(LoginRequiredMixin, View):
@@ -199,3 +207,118 @@ class SplitKeyView(LoginRequiredMixin, View):
                 url = reverse("year-detail", args=[gemeente, slug, jaar])
                 return HttpResponseRedirect(f"{url}#aandeel")
         return self._render(request, participation, record, formset, version_form, 400)
+
+
+class ComparisonView(View):
+    """The variants of a partnership's allocation model side by side, per municipality."""
+
+    template_name = "finance/comparison.html"
+
+    def get(self, request, gemeente, slug, jaar):
+        participation = collab_selectors.get_participation(gemeente, slug)
+        model = selectors.get_allocation_model(slug, jaar)
+        comparison = selectors.comparison(model)
+        export = request.GET.get("_export")
+        if export in {"xlsx", "csv"}:
+            return export_response(
+                comparison_dataset(comparison), export, f"verdeelmodel-{slug}-{jaar}"
+            )
+        choices = _measure_choices(model)
+        settle_form = SettlementForm(
+            request.GET if "resultaat" in request.GET else None, measures=choices
+        )
+        settled = None
+        if settle_form.is_bound and settle_form.is_valid():
+            settled = selectors.settlement(
+                comparison,
+                settle_form.cleaned_data["resultaat"],
+                settle_form.cleaned_data["sleutel"],
+            )
+        return render(
+            request,
+            self.template_name,
+            {
+                "participation": participation,
+                "partnership": participation.partnership,
+                "municipality": participation.municipality,
+                "model": model,
+                "comparison": comparison,
+                "can_adopt": services.can_manage_allocation(request.user, model.partnership),
+                "settle_form": settle_form,
+                "settled": settled,
+                "settle_label": dict(choices).get(request.GET.get("sleutel", ""), ""),
+                "cost": selectors.cost_price_view(model),
+                "crumbs": crumbs(
+                    participation.municipality, participation, None, f"Verdeelmodel {jaar}"
+                ),
+            },
+        )
+
+
+class AdoptVariantView(LoginRequiredMixin, View):
+    def post(self, request, gemeente, slug, jaar):
+        model = selectors.get_allocation_model(slug, jaar)
+        variant = model.variants.filter(code=request.POST.get("variant", "")).first()
+        if variant is None:
+            messages.error(request, "Kies een bestaande variant.")
+        else:
+            services.adopt_variant(user=request.user, variant=variant)
+            messages.success(
+                request,
+                f"{variant.name} is vastgesteld: de bedragen staan nu bij het aandeel van elke "
+                "gemeente.",
+            )
+        return HttpResponseRedirect(reverse("allocation-compare", args=[gemeente, slug, jaar]))
+
+
+class ExplanationView(View):
+    """The explanation trail of one variant, step by step; optionally for one participant."""
+
+    template_name = "finance/explanation.html"
+
+    def get(self, request, gemeente, slug, jaar, variant):
+        participation = collab_selectors.get_participation(gemeente, slug)
+        model = selectors.get_allocation_model(slug, jaar)
+        stored = model.variants.filter(code=variant).first()
+        if stored is None:
+            raise Http404("Deze variant bestaat niet.")
+        result = verdeelmodel.allocate(selectors.variant_definition(stored))
+        only = request.GET.get("deelnemer") or None
+        return render(
+            request,
+            self.template_name,
+            {
+                "participation": participation,
+                "partnership": participation.partnership,
+                "municipality": participation.municipality,
+                "model": model,
+                "variant": stored,
+                "result": result,
+                "only": only,
+                "steps": selectors.trail_view(result, only),
+                "crumbs": crumbs(
+                    participation.municipality,
+                    participation,
+                    None,
+                    f"Verdeelmodel {jaar}: variant {variant}",
+                ),
+            },
+        )
+
+
+def _measure_choices(model) -> list[tuple[str, str]]:
+    return [("bijdrage", "naar rato van de bijdrage volgens de vastgestelde variant")] + [
+        (code, f"naar rato van: {label or code}")
+        for code, label in selectors.measure_choices(model)
+    ]
+
+
+def export_response(dataset, fmt: str, filename: str) -> HttpResponse:
+    content_types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    body = dataset.export(fmt) if fmt == "xlsx" else "\ufeff" + dataset.export("csv", delimiter=";")
+    response = HttpResponse(body, content_type=content_types[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -62,3 +62,28 @@ def test_year_page_with_tables_and_charts_is_accessible(
     assert_accessible(page)
     page.goto(f"{live_server.url}/venlo/samenwerkingen/zvh/2017/verdeelsleutel/")
     assert_accessible(page)
+
+
+def test_comparison_and_explanation_pages_are_accessible(
+    page, live_server, demo, login, assert_accessible
+):
+    from finance.demo import load_allocation_demo
+
+    load_allocation_demo()
+    base = f"{live_server.url}/arnhem/samenwerkingen/vtgm/2018/verdeelmodel/"
+    page.goto(base)
+    expect(
+        page.get_by_role("heading", name="Verdeelmodel 2018: varianten vergelijken")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Te verrekenen resultaat (€)").fill("-120.000")
+    page.get_by_role("button", name="Verdeel het resultaat").click()
+    expect(page.get_by_text("Verdeling van € −120.000")).to_be_visible()
+    assert_accessible(page)
+    page.goto(base + "C1/?deelnemer=Arnhem")
+    assert_accessible(page)
+    login(page, "financieel-arnhem", "demo-arnhem")
+    page.goto(base)
+    page.get_by_role("button", name="Variant B vaststellen").click()
+    expect(page.get_by_text("is vastgesteld")).to_be_visible()
+    assert_accessible(page)

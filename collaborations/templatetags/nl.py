@@ -78,3 +78,27 @@ def index(sequence, position: int):
         return sequence[position]
     except (IndexError, TypeError):
         return None
+
+
+@register.filter
+def verschil_centen(value: Decimal | None) -> str:
+    """A difference with its sign, to the cent: `+€ 12,35`."""
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return sign + format_money(abs(value), 2)
+
+
+@register.filter
+def mul100(value: Decimal | None) -> Decimal | None:
+    """A fraction as a percentage number: 0.0535 → 5.35 (then `|procent`)."""
+    return None if value is None else Decimal(value) * 100
+
+
+@register.filter
+def get(mapping, key):
+    """`{{ amounts|get:name }}`: a value from a mapping by a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
