@@ -220,3 +220,21 @@ def year_page(participation: Participation, year: int, user: User) -> YearPage:
         motives=views,
         belangrijkste=belangrijkste,
     )
+
+
+def participations_by_slugs(municipality: Municipality, slugs: list[str]) -> list[Participation]:
+    found = {
+        p.partnership.slug: p
+        for p in Participation.objects.filter(
+            municipality=municipality, partnership__slug__in=slugs
+        ).select_related("partnership", "municipality")
+    }
+    return [found[s] for s in slugs if s in found]
+
+
+def participations_of_partnership(partnership) -> list[Participation]:
+    return list(
+        Participation.objects.filter(partnership=partnership)
+        .select_related("partnership", "municipality")
+        .order_by("municipality__name")
+    )

@@ -4,7 +4,6 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("<slug:gemeente>/samenwerkingen/", views.partnership_list, name="partnership-list"),
     path(
         "<slug:gemeente>/samenwerkingen/<slug:slug>/",
         views.partnership_detail,

@@ -41,20 +41,6 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def partnership_list(request: HttpRequest, gemeente: str) -> HttpResponse:
-    municipality = selectors.get_municipality(gemeente)
-    participations = selectors.participations_for_municipality(municipality, request.user)
-    return render(
-        request,
-        "collaborations/partnership_list.html",
-        {
-            "municipality": municipality,
-            "participations": participations,
-            "crumbs": crumbs(municipality),
-        },
-    )
-
-
 def partnership_detail(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
     participation = selectors.participation_detail(gemeente, slug)
     years = selectors.visible_years(participation, request.user)

@@ -15,7 +15,8 @@ from dashboard.formatting import format_money
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 96, 16, 24, 48
-COLOURS = ("#1f4e79", "#b35900")
+COLOURS = ("#1f4e79", "#b35900", "#2e6b30", "#7a2e8a", "#8a1c1c", "#3d3d3d")
+DASHES = ("", "6 3", "2 3", "8 3 2 3", "1 2", "10 4")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,9 @@ def _nice_max(value: Decimal) -> Decimal:
     return magnitude * 10
 
 
-def _frame(chart_id: str, title: str, description: str, body: list[str], top: Decimal) -> str:
+def _frame(
+    chart_id: str, title: str, description: str, body: list[str], top: Decimal, extra: int = 0
+) -> str:
     plot_h = HEIGHT - TOP - BOTTOM
     grid = []
     for i in range(5):
@@ -47,7 +50,8 @@ def _frame(chart_id: str, title: str, description: str, body: list[str], top: De
             f"{escape(format_money(value))}</text>"
         )
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT + extra}" '
+        'role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="chart" '
         f'font-family="DejaVu Sans, sans-serif" font-size="12">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
@@ -60,22 +64,27 @@ def _frame(chart_id: str, title: str, description: str, body: list[str], top: De
     )
 
 
-def _legend(chart_id: str, series: list[Series], line: bool = False) -> list[str]:
+def _legend(chart_id: str, series: list[Series], line: bool = False) -> tuple[list[str], int]:
+    """Legend entries below the plot, wrapping onto extra rows; returns (parts, extra height)."""
     parts = []
-    x = LEFT
+    x, row = LEFT, 0
     for index, s in enumerate(series):
+        name = s.name if len(s.name) <= 40 else s.name[:39] + "…"
+        width = 30 + 7 * len(name)
+        if x + width > WIDTH and x > LEFT:
+            x, row = LEFT, row + 1
+        y = HEIGHT - 8 + row * 18
+        colour = COLOURS[index % len(COLOURS)]
         fill = COLOURS[0] if index == 0 else f"url(#{chart_id}-hatch)"
         marker = (
-            f'<circle cx="{x + 6}" cy="{HEIGHT - 12}" r="5" fill="{COLOURS[index]}"/>'
+            f'<circle cx="{x + 6}" cy="{y - 4}" r="5" fill="{colour}"/>'
             if line
-            else f'<rect x="{x}" y="{HEIGHT - 18}" width="12" height="12" fill="{fill}" '
-            f'stroke="{COLOURS[index]}"/>'
+            else f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{fill}" '
+            f'stroke="{colour}"/>'
         )
-        parts.append(
-            marker + f'<text x="{x + 18}" y="{HEIGHT - 8}" class="label">{escape(s.name)}</text>'
-        )
-        x += 30 + 8 * len(s.name)
-    return parts
+        parts.append(marker + f'<text x="{x + 18}" y="{y}" class="label">{escape(name)}</text>')
+        x += width
+    return parts, row * 18
 
 
 def bar_chart(
@@ -106,7 +115,8 @@ def bar_chart(
             f'<text x="{LEFT + group_w * ci + group_w / 2:.1f}" y="{TOP + plot_h + 16}" '
             f'text-anchor="middle" class="label">{escape(category)}</text>'
         )
-    return _frame(chart_id, title, description, body + _legend(chart_id, series), top)
+    legend, extra = _legend(chart_id, series)
+    return _frame(chart_id, title, description, body + legend, top, extra)
 
 
 def line_chart(
@@ -134,12 +144,14 @@ def line_chart(
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _, _ in points)
             body.append(
-                f'<polyline points="{path}" fill="none" stroke="{COLOURS[si]}" stroke-width="2"/>'
+                f'<polyline points="{path}" fill="none" stroke="{COLOURS[si % 6]}" '
+                f'stroke-width="2" stroke-dasharray="{DASHES[si % 6]}"/>'
             )
         for x, y, category, value in points:
             body.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{COLOURS[si]}">'
+                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{COLOURS[si % 6]}">'
                 f"<title>{escape(s.name)} {escape(category)}: {escape(format_money(value))}"
                 "</title></circle>"
             )
-    return _frame(chart_id, title, description, body + _legend(chart_id, series, True), top)
+    legend, extra = _legend(chart_id, series, True)
+    return _frame(chart_id, title, description, body + legend, top, extra)

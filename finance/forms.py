@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import django_filters
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from collaborations.forms import DutchDecimalField, VersionedForm
+from collaborations.models import Participation, Term, Vocabulary
 from dashboard.formatting import NumberParseError, parse_decimal
 
 from .models import SplitKeyComponent
@@ -207,3 +211,43 @@ class SettlementForm(forms.Form):
     def __init__(self, *args, measures: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sleutel"].choices = measures
+
+
+class OverviewFilter(django_filters.FilterSet):
+    """Filters of the totaaloverzicht (GET parameters, so a filtered view can be bookmarked)."""
+
+    zoek = django_filters.CharFilter(method="filter_zoek", label="Zoek op naam of afkorting")
+    onderwerp = django_filters.ModelChoiceFilter(
+        field_name="partnership__onderwerpen",
+        queryset=Term.objects.filter(vocabulary=Vocabulary.ONDERWERP),
+        label="Onderwerp",
+        empty_label="Alle onderwerpen",
+        distinct=True,
+    )
+    vorm = django_filters.ModelChoiceFilter(
+        field_name="partnership__vorm",
+        queryset=Term.objects.filter(vocabulary=Vocabulary.VORM),
+        label="Vorm",
+        empty_label="Alle vormen",
+    )
+    bbv = django_filters.ModelChoiceFilter(
+        field_name="partnership__bbv_categorie",
+        queryset=Term.objects.filter(vocabulary=Vocabulary.BBV),
+        label="BBV-categorie",
+        empty_label="Alle categorieën",
+    )
+    verbonden = django_filters.ChoiceFilter(
+        field_name="verbonden",
+        choices=[("ja", "Ja"), ("nee", "Nee"), ("onbekend", "Onbekend")],
+        label="Verbonden partij",
+        empty_label="Alle",
+    )
+
+    class Meta:
+        model = Participation
+        fields: list[str] = []
+
+    def filter_zoek(self, queryset, name, value):
+        return queryset.filter(
+            Q(partnership__name__icontains=value) | Q(partnership__afkorting__icontains=value)
+        )

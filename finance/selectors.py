@@ -622,3 +622,219 @@ def allocation_years(partnership_id: int) -> list[int]:
         .order_by("year")
         .values_list("year", flat=True)
     )
+
+
+# --- Totaaloverzicht --------------------------------------------------------------------------
+
+
+def default_overview_year(municipality) -> int:
+    """The newest year with a budgeted contribution of the municipality, else this year."""
+    from django.utils import timezone
+
+    latest = (
+        FinanceAmount.objects.filter(
+            line__participation__municipality=municipality,
+            line__table=Table.KOSTEN,
+            kind=Kind.BEGROTING,
+            amount__isnull=False,
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return latest or timezone.localdate().year
+
+
+def _kosten_total(year: int, kind: str):
+    from django.db.models import DecimalField, OuterRef, Subquery
+
+    amounts = (
+        FinanceAmount.objects.filter(
+            line__participation=OuterRef("pk"),
+            line__table=Table.KOSTEN,
+            year=year,
+            kind=kind,
+            amount__isnull=False,
+        )
+        .order_by()
+        .values("line__participation")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+    return Subquery(amounts, output_field=DecimalField(max_digits=18, decimal_places=2))
+
+
+def overview(municipality, user, year: int):
+    """All partnerships of a municipality with its contribution: begroting of the year,
+    realisatie of the year before, the change against the year before, the data's status.
+    One query for the rows plus two prefetches, whatever the number of partnerships."""
+    from django.db.models import (
+        Case,
+        CharField,
+        DecimalField,
+        Exists,
+        ExpressionWrapper,
+        F,
+        OuterRef,
+        Subquery,
+        Value,
+        When,
+    )
+
+    from collaborations.models import YearRecord
+    from collaborations.selectors import user_can_edit
+
+    records = YearRecord.objects.filter(participation=OuterRef("pk"), year=year)
+    queryset = (
+        Participation.objects.filter(municipality=municipality)
+        .select_related("partnership__vorm", "partnership__bbv_categorie", "municipality")
+        .prefetch_related("partnership__onderwerpen", "belang_wie")
+        .annotate(
+            begroting=_kosten_total(year, Kind.BEGROTING),
+            begroting_vorig=_kosten_total(year - 1, Kind.BEGROTING),
+            realisatie_vorig=_kosten_total(year - 1, Kind.REALISATIE),
+            status_jaar=Subquery(records.values("status")[:1], output_field=CharField()),
+            nagekeken_jaar=Subquery(records.values("nagekeken")[:1]),
+            verbonden=Case(
+                When(bestuurlijk_belang=True, financieel_belang=True, then=Value("ja")),
+                When(bestuurlijk_belang=False, then=Value("nee")),
+                When(financieel_belang=False, then=Value("nee")),
+                default=Value("onbekend"),
+                output_field=CharField(),
+            ),
+        )
+        .annotate(
+            verschil=F("begroting") - F("begroting_vorig"),
+            verschil_pct=Case(
+                When(begroting_vorig=0, then=Value(None)),
+                # for sorting only (SQLite divides integers); pages show the exact Decimal
+                default=ExpressionWrapper(
+                    (F("begroting") - F("begroting_vorig"))
+                    * Value(Decimal("100.0000"))
+                    / F("begroting_vorig"),
+                    output_field=DecimalField(max_digits=18, decimal_places=4),
+                ),
+                output_field=DecimalField(max_digits=18, decimal_places=4),
+            ),
+        )
+        .order_by("partnership__name")
+    )
+    if not user_can_edit(user, municipality):
+        published = YearRecord.objects.filter(
+            participation=OuterRef("pk"), status=YearRecord.Status.GEPUBLICEERD
+        )
+        queryset = queryset.annotate(has_published=Exists(published))
+    return queryset
+
+
+# --- Comparisons ----------------------------------------------------------------------------
+
+
+@dataclass
+class KeyFigures:
+    bijdrage_begroting: Decimal | None = None
+    bijdrage_realisatie: Decimal | None = None
+    resultaten_begroting: Decimal | None = None
+    resultaten_realisatie: Decimal | None = None
+    eigen_vermogen: Decimal | None = None
+    inwoners: Decimal | None = None
+
+    @property
+    def per_inwoner(self) -> Decimal | None:
+        amount = self.bijdrage_realisatie or self.bijdrage_begroting
+        if amount is None or not self.inwoners:
+            return None
+        return amount / self.inwoners
+
+
+@dataclass
+class CompareColumn:
+    label: str
+    participation: Participation
+    figures: dict[int, KeyFigures]
+
+
+@dataclass
+class CompareView:
+    years: list[int]
+    columns: list[CompareColumn]
+    charts: list[Chart]
+
+
+def compare(participations: list[Participation], years: list[int], label) -> CompareView:
+    """Key figures per participation and year, in four queries whatever the number of columns."""
+    from collections import defaultdict as dd
+
+    ids = [p.pk for p in participations]
+    partnership_ids = {p.partnership_id for p in participations}
+    kosten = (
+        FinanceAmount.objects.filter(
+            line__participation_id__in=ids,
+            line__table=Table.KOSTEN,
+            year__in=years,
+            amount__isnull=False,
+        )
+        .values("line__participation_id", "year", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    shared = (
+        FinanceAmount.objects.filter(
+            line__partnership_id__in=partnership_ids,
+            line__table__in=[Table.RESULTATEN, Table.EIGEN_VERMOGEN],
+            year__in=years,
+            amount__isnull=False,
+        )
+        .values("line__partnership_id", "line__table", "year", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    municipality_ids = {p.municipality_id for p in participations}
+    inhabitants: dict[int, list[tuple[int, Decimal]]] = dd(list)
+    for m in Measure.objects.filter(
+        municipality_id__in=municipality_ids, code="inwoners", period="", year__lte=max(years)
+    ).order_by("year"):
+        inhabitants[m.municipality_id].append((m.year, m.value))
+    figures: dict[tuple[int, int], KeyFigures] = dd(KeyFigures)
+    for row in kosten:
+        f = figures[(row["line__participation_id"], row["year"])]
+        if row["kind"] == Kind.BEGROTING:
+            f.bijdrage_begroting = row["total"]
+        else:
+            f.bijdrage_realisatie = row["total"]
+    shared_by: dict[tuple[int, int], dict] = dd(dict)
+    for row in shared:
+        shared_by[(row["line__partnership_id"], row["year"])][(row["line__table"], row["kind"])] = (
+            row["total"]
+        )
+    columns = []
+    for p in participations:
+        per_year = {}
+        for year in years:
+            f = figures[(p.pk, year)]
+            s = shared_by.get((p.partnership_id, year), {})
+            f.resultaten_begroting = s.get((Table.RESULTATEN, Kind.BEGROTING))
+            f.resultaten_realisatie = s.get((Table.RESULTATEN, Kind.REALISATIE))
+            f.eigen_vermogen = s.get((Table.EIGEN_VERMOGEN, Kind.REALISATIE))
+            known = [v for y, v in inhabitants.get(p.municipality_id, []) if y <= year]
+            f.inwoners = known[-1] if known else None
+            per_year[year] = f
+        columns.append(CompareColumn(label(p), p, per_year))
+    categories = [str(y) for y in years]
+    chart_series = [
+        charts.Series(
+            c.label,
+            [c.figures[y].bijdrage_realisatie or c.figures[y].bijdrage_begroting for y in years],
+        )
+        for c in columns
+    ]
+    description = "Bijdrage (realisatie, anders begroting) per jaar, per kolom van de vergelijking."
+    chart = Chart(
+        "grafiek-vergelijking",
+        "Bijdrage per jaar",
+        description,
+        charts.line_chart(
+            "grafiek-vergelijking", "Bijdrage per jaar", description, categories, chart_series
+        ),
+        categories,
+        chart_series,
+    )
+    return CompareView(years, columns, [chart])

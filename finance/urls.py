@@ -3,6 +3,13 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("<slug:gemeente>/samenwerkingen/", views.overview, name="partnership-list"),
+    path("<slug:gemeente>/vergelijken/", views.compare_partnerships, name="compare"),
+    path(
+        "<slug:gemeente>/samenwerkingen/<slug:slug>/vergelijken/",
+        views.compare_municipalities,
+        name="compare-municipalities",
+    ),
     path(
         "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/financien/<slug:tabel>/",
         views.TableGridView.as_view(),

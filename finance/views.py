@@ -1,5 +1,8 @@
 """Thin views for entering money: a grid per table per year, and the split key."""
 
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +17,7 @@ from collaborations.views import crumbs
 from . import selectors, services, verdeelmodel
 from .forms import (
     GridFormSet,
+    OverviewFilter,
     SettlementForm,
     SplitKeyFormSet,
     SplitKeyVersionForm,
@@ -23,6 +27,7 @@ from .forms import (
 from .models import Kind, Table
 from .money import EMPTY
 from .resources import comparison_dataset
+from .tables import OverviewTable
 
 
 class TableGridView(LoginRequiredMixin, View):
@@ -322,3 +327,114 @@ def export_response(dataset, fmt: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_types[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+BBV_GROUP_ORDER = [
+    "Gemeenschappelijke regeling",
+    "Vennootschappen en coöperaties",
+    "Stichtingen en verenigingen",
+    "Overige verbonden partijen",
+]
+
+
+def overview(request, gemeente):
+    """The totaaloverzicht: every partnership of the municipality with its contribution."""
+    municipality = collab_selectors.get_municipality(gemeente)
+    try:
+        year = int(request.GET.get("jaar", ""))
+    except ValueError:
+        year = selectors.default_overview_year(municipality)
+    queryset = selectors.overview(municipality, request.user, year)
+    filterset = OverviewFilter(request.GET or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    table = OverviewTable(rows, year=year, municipality=municipality)
+    RequestConfig(request, paginate=False).configure(table)
+    export = request.GET.get("_export")
+    if export in {"xlsx", "csv"}:
+        exporter = TableExport(export, table, exclude_columns=("kies",))
+        return exporter.response(f"samenwerkingen-{municipality.slug}-{year}.{export}")
+    grouped = None
+    if request.GET.get("groepering") == "bbv":
+        grouped = []
+        by_label: dict[str, list] = {}
+        for record in rows:
+            label = getattr(record.partnership.bbv_categorie, "label", None) or "Niet ingedeeld"
+            by_label.setdefault(label, []).append(record)
+        order = BBV_GROUP_ORDER + sorted(set(by_label) - set(BBV_GROUP_ORDER))
+        for index, label in enumerate(label for label in order if label in by_label):
+            group_table = OverviewTable(
+                by_label[label], year=year, municipality=municipality, orderable=False
+            )
+            group_table.caption = f"{label}: bijdrage {year}"
+            group_table.caption_id = f"groep-{index}"
+            grouped.append((label, group_table))
+    query = request.GET.copy()
+    query.pop("_export", None)
+    return render(
+        request,
+        "finance/overview.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "years": range(year - 3, year + 2),
+            "table": table,
+            "grouped": grouped,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "crumbs": crumbs(municipality),
+        },
+    )
+
+
+def _years(request, default_year: int) -> list[int]:
+    try:
+        until = int(request.GET.get("jaar", default_year))
+    except ValueError:
+        until = default_year
+    return [until - 2, until - 1, until]
+
+
+def compare_partnerships(request, gemeente):
+    """Two to six partnerships of a municipality side by side: its key figures per year."""
+    municipality = collab_selectors.get_municipality(gemeente)
+    slugs = list(dict.fromkeys(request.GET.getlist("s")))
+    error = None
+    if not 2 <= len(slugs) <= 6:
+        error = "Kies twee tot zes samenwerkingen om te vergelijken."
+    participations = collab_selectors.participations_by_slugs(municipality, slugs[:6])
+    years = _years(request, selectors.default_overview_year(municipality))
+    view = selectors.compare(
+        participations, years, lambda p: f"{p.partnership.name} ({p.partnership.afkorting})"
+    )
+    return render(
+        request,
+        "finance/compare.html",
+        {
+            "municipality": municipality,
+            "title": f"Samenwerkingen van {municipality.name} vergeleken",
+            "view": view,
+            "error": error,
+            "crumbs": crumbs(municipality, current="Vergelijken"),
+        },
+        status=400 if error else 200,
+    )
+
+
+def compare_municipalities(request, gemeente, slug):
+    """One partnership across its participating municipalities."""
+    participation = collab_selectors.get_participation(gemeente, slug)
+    participations = collab_selectors.participations_of_partnership(participation.partnership)
+    years = _years(request, selectors.default_overview_year(participation.municipality))
+    view = selectors.compare(participations, years, lambda p: p.municipality.name)
+    return render(
+        request,
+        "finance/compare.html",
+        {
+            "municipality": participation.municipality,
+            "partnership": participation.partnership,
+            "title": f"{participation.partnership.name}: de deelnemende gemeenten vergeleken",
+            "view": view,
+            "error": None,
+            "crumbs": crumbs(participation.municipality, participation, current="Vergelijken"),
+        },
+    )

@@ -1,0 +1,154 @@
+"""The totaaloverzicht and the comparisons: what a council member sees across partnerships."""
+
+import csv
+import io
+import re
+
+import openpyxl
+import pytest
+
+from django.test import Client
+
+from collaborations.models import Municipality, Participation, YearRecord
+from finance import services
+from finance.models import Table
+from finance.money import Cell
+from tests.factories import ParticipationFactory, PartnershipFactory
+
+pytestmark = pytest.mark.django_db
+OVERVIEW = "/venlo/samenwerkingen/"
+
+
+def rows_of(content: str) -> list[str]:
+    body = content.split("<tbody", 1)[1].split("</tbody>", 1)[0]
+    return [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in body.split("</tr>")[:-1]
+    ]
+
+
+def test_overview_lists_contributions_of_the_chosen_year(client, demo):
+    content = client.get(OVERVIEW + "?jaar=2018").content.decode()
+    zvh = next(r for r in rows_of(content) if "(ZVH)" in r)
+    # Begroting 2018 of the Kosten table, realisatie 2017, change against begroting 2017.
+    assert "€ 1.344.321 € 1.281.406 +€ 62.915 +4,9%" in zvh
+    assert "Totaal" in content
+    assert content.count('aria-sort="ascending"') == 1  # sorted by name unless asked otherwise
+    assert "2.018" not in content
+
+
+def test_overview_defaults_to_the_newest_budget_year(client, demo):
+    assert "Totaaloverzicht 2018" in client.get(OVERVIEW).content.decode()
+
+
+def test_sorting_marks_the_column_with_aria_sort(client, demo):
+    content = client.get(OVERVIEW + "?sort=-begroting&jaar=2018").content.decode()
+    assert 'aria-sort="descending"' in content
+    assert "(ZVH)" in rows_of(content)[0]
+
+
+def test_filters(client, demo):
+    content = client.get(OVERVIEW + "?verbonden=ja").content.decode()
+    names = " ".join(rows_of(content))
+    assert "(VRLN)" in names and "(BsGW)" in names and "(ZVH)" not in names
+    content = client.get(OVERVIEW + "?zoek=grens").content.decode()
+    assert [r for r in rows_of(content) if "(MSN)" in r] and len(rows_of(content)) == 1
+
+
+def test_grouped_the_bbv_way(client, demo):
+    content = client.get(OVERVIEW + "?groepering=bbv").content.decode()
+    assert content.index("Gemeenschappelijke regeling: bijdrage") < content.index(
+        "Niet ingedeeld: bijdrage"
+    )
+
+
+def test_export_xlsx_and_csv_have_real_numbers(client, demo):
+    response = client.get(OVERVIEW + "?jaar=2018&_export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    column = header.index("Bijdrage begroting 2018")
+    zvh = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if "ZVH" in row[0])
+    assert zvh[column] == 1344321
+    text = client.get(OVERVIEW + "?jaar=2018&_export=csv").content.decode()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert "1344321" in next(r for r in rows if "ZVH" in r[0])[column]
+
+
+def test_export_escapes_formulas(client, demo):
+    venlo = Municipality.objects.get(slug="venlo")
+    ParticipationFactory(
+        municipality=venlo, partnership=PartnershipFactory(name="=HYPERLINK(1)", afkorting="X")
+    )
+    text = client.get(OVERVIEW + "?_export=csv").content.decode()
+    assert "=HYPERLINK" not in text.replace("'=HYPERLINK", "")
+
+
+def test_public_sees_no_money_of_unpublished_partnerships(clerk_client, demo):
+    YearRecord.objects.filter(participation__partnership__slug="zvh").update(status="concept")
+    public = Client().get(OVERVIEW + "?jaar=2018").content.decode()
+    assert "€ 1.344.321" not in public
+    assert "€ 1.344.321" in clerk_client.get(OVERVIEW + "?jaar=2018").content.decode()
+
+
+def test_overview_queries_do_not_grow_with_partnerships(client, demo, django_assert_num_queries):
+    venlo = Municipality.objects.get(slug="venlo")
+    client.get(OVERVIEW)  # warm up
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(OVERVIEW + "?jaar=2018")
+    for _ in range(12):
+        ParticipationFactory(municipality=venlo)
+    with CaptureQueriesContext(connection) as many:
+        client.get(OVERVIEW + "?jaar=2018")
+    assert len(many) == len(few)
+
+
+def test_compare_two_partnerships(client, demo):
+    content = client.get("/venlo/vergelijken/?s=zvh&s=vrln&jaar=2017").content.decode()
+    assert "Kerncijfers 2017" in content
+    assert "€ 1.281.406" in content  # ZVH contribution 2017
+    assert "€ 1.754.264" in content  # ZVH financiële resultaten 2017
+    assert 'role="img"' in content
+    assert client.get("/venlo/vergelijken/?s=zvh").status_code == 400
+
+
+def test_compare_across_municipalities_with_per_inhabitant(client, demo):
+    venlo = Participation.objects.get(partnership__slug="zvh", municipality__slug="venlo")
+    from finance.models import Measure
+
+    Measure.objects.create(
+        municipality=venlo.municipality,
+        code="inwoners",
+        year=2016,
+        value=100371,
+        bron="CBS, 1 januari 2016",
+    )
+    content = client.get("/venlo/samenwerkingen/zvh/vergelijken/?jaar=2017").content.decode()
+    for name in ("Venlo", "Venray", "Gennep"):
+        assert name in content
+    assert "€ 12,77" in content  # 1.281.406 / 100.371 inwoners
+
+
+def test_compare_query_count_is_fixed(client, demo, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        client.get("/venlo/samenwerkingen/vrln/vergelijken/?jaar=2017")
+
+
+def test_changing_a_budget_updates_the_overview(demo):
+    beheerder = (
+        __import__("django.contrib.auth")
+        .contrib.auth.get_user_model()
+        .objects.get(username="beheerder")
+    )
+    zvh = Participation.objects.get(partnership__slug="zvh", municipality__slug="venlo")
+    services.save_table_year(
+        user=beheerder,
+        participation=zvh,
+        table=Table.KOSTEN,
+        year=2018,
+        rows=[services.GridRow("extra", (Cell(amount=1000), Cell(), Cell()))],
+        expected_version=None,
+    )
+    content = Client().get(OVERVIEW + "?jaar=2018").content.decode()
+    assert "€ 1.345.321" in content
