@@ -9,8 +9,6 @@ from django.urls import reverse
 from django.views import View
 
 from finance import selectors as finance_selectors
-from finance.models import Table
-from finance.services import can_edit_table
 
 from . import selectors, services
 from .forms import SECTION_FORMS, MotievenForm
@@ -63,33 +61,15 @@ def partnership_detail(request: HttpRequest, gemeente: str, slug: str) -> HttpRe
 
 def year_detail(request: HttpRequest, gemeente: str, slug: str, jaar: int) -> HttpResponse:
     participation = selectors.get_participation(gemeente, slug)
-    page = selectors.year_page(participation, jaar, request.user)
-    if page.record is None and not page.years:
+    context = finance_selectors.year_context(participation, jaar, request.user)
+    if context["record"] is None and not context["page"].years:
         raise Http404("Voor deze samenwerking zijn nog geen jaren ingevuld.")
-    can_edit = selectors.user_can_edit(request.user, participation.municipality)
-    finance = (
-        finance_selectors.finance_page(participation, page.record, jaar, show_empty=can_edit)
-        if page.record
-        else None
-    )
+    context["crumbs"] = crumbs(participation.municipality, participation, jaar)
     return render(
         request,
         "collaborations/year_detail.html",
-        {
-            "page": page,
-            "participation": participation,
-            "partnership": participation.partnership,
-            "municipality": participation.municipality,
-            "record": page.record,
-            "finance": finance,
-            "contribution": finance_selectors.adopted_contribution(participation, jaar)
-            if page.record
-            else None,
-            "can_edit_shared": can_edit_table(request.user, participation, Table.RESULTATEN),
-            "crumbs": crumbs(participation.municipality, participation, jaar),
-            "can_edit": can_edit,
-        },
-        status=200 if page.record is not None else 404,
+        context,
+        status=200 if context["record"] is not None else 404,
     )
 
 

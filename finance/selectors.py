@@ -26,6 +26,7 @@ from .models import (
     FinanceTableYear,
     Kind,
     Measure,
+    ReportBundle,
     SplitKeyComponent,
     Table,
 )
@@ -838,3 +839,78 @@ def compare(participations: list[Participation], years: list[int], label) -> Com
         chart_series,
     )
     return CompareView(years, columns, [chart])
+
+
+# --- The year page's data, for the web page and the PDF alike -----------------------------
+
+
+def year_context(participation: Participation, year: int, user) -> dict:
+    """Everything the section C fragments need (collaborations/_year_sections.html)."""
+    from collaborations import selectors as collab
+
+    from .services import can_edit_table
+
+    page = collab.year_page(participation, year, user)
+    can_edit = collab.user_can_edit(user, participation.municipality)
+    record = page.record
+    return {
+        "page": page,
+        "participation": participation,
+        "partnership": participation.partnership,
+        "municipality": participation.municipality,
+        "record": record,
+        "finance": finance_page(participation, record, year, show_empty=can_edit)
+        if record
+        else None,
+        "contribution": adopted_contribution(participation, year) if record else None,
+        "can_edit": can_edit,
+        "can_edit_shared": can_edit_table(user, participation, Table.RESULTATEN),
+    }
+
+
+# --- PDF bundles --------------------------------------------------------------------------
+
+
+def data_version(municipality, year: int, participations) -> str:
+    """A fingerprint of everything a bundle shows: changes when any of its data changes."""
+    import hashlib
+
+    from django.db.models import Count, Max
+    from django.db.models import Sum as DbSum
+
+    from collaborations.models import YearRecord
+
+    ids = [p.pk for p in participations]
+    partnership_ids = [p.partnership_id for p in participations]
+    records = YearRecord.objects.filter(participation_id__in=ids, year=year).aggregate(
+        n=Count("id"), v=DbSum("version"), t=Max("updated_at")
+    )
+    tables = FinanceTableYear.objects.filter(
+        Q(participation_id__in=ids) | Q(partnership_id__in=partnership_ids),
+        year__in=[year, year - 1, year - 2],
+    ).aggregate(n=Count("id"), v=DbSum("version"))
+    adopted = list(
+        AllocationVariant.objects.filter(
+            model__partnership_id__in=partnership_ids, model__year=year, adopted=True
+        ).values_list("pk", flat=True)
+    )
+    key = repr((sorted(ids), year, records, tables, adopted))
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def bundle_participations(municipality, slugs: list[str]) -> list[Participation]:
+    qs = (
+        Participation.objects.filter(municipality=municipality)
+        .select_related("partnership", "municipality")
+        .order_by("partnership__name")
+    )
+    if slugs:
+        qs = qs.filter(partnership__slug__in=slugs)
+    return list(qs)
+
+
+def get_bundle(municipality, pk: int) -> ReportBundle:
+    try:
+        return ReportBundle.objects.get(pk=pk, municipality=municipality)
+    except ReportBundle.DoesNotExist as exc:
+        raise Http404("Deze bundel bestaat niet.") from exc

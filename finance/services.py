@@ -25,6 +25,7 @@ from .models import (
     FinanceTableYear,
     Kind,
     Measure,
+    ReportBundle,
     SplitKeyComponent,
     Table,
 )
@@ -317,3 +318,92 @@ def adopt_variant(*, user: User, variant: AllocationVariant) -> AllocationVarian
     AllocationVariant.objects.filter(pk=variant.pk).update(adopted=True)
     variant.refresh_from_db()
     return variant
+
+
+# --- PDF bundles ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_bundle(*, user: User, municipality, year: int, slugs: list[str]) -> ReportBundle:
+    """Ask for a committee bundle. A finished bundle of the same data is reused, not rebuilt;
+    otherwise a new one is queued for the worker."""
+    from . import selectors
+    from .tasks import build_bundle
+
+    participations = selectors.bundle_participations(municipality, slugs)
+    if not participations:
+        raise ValidationError("Kies ten minste één samenwerking.")
+    include_drafts = user_can_edit(user, municipality)
+    version = selectors.data_version(municipality, year, participations)
+    chosen = sorted(p.partnership.slug for p in participations)
+    existing = ReportBundle.objects.filter(
+        municipality=municipality,
+        year=year,
+        slugs=chosen,
+        include_drafts=include_drafts,
+        data_version=version,
+        status__in=[
+            ReportBundle.Status.KLAAR,
+            ReportBundle.Status.WACHTEND,
+            ReportBundle.Status.BEZIG,
+        ],
+    ).first()
+    if existing is not None:
+        return existing
+    bundle = ReportBundle.objects.create(
+        municipality=municipality,
+        year=year,
+        slugs=chosen,
+        include_drafts=include_drafts,
+        data_version=version,
+        requested_by=user if user.is_authenticated else None,
+    )
+    transaction.on_commit(lambda: build_bundle.enqueue(bundle.pk))
+    return bundle
+
+
+def _set_progress(bundle_id: int, fraction: float, label: str) -> None:
+    ReportBundle.objects.filter(pk=bundle_id).update(
+        progress=min(99, int(fraction * 100)), progress_label=label
+    )
+
+
+def build_bundle(*, bundle_id: int) -> ReportBundle:
+    """Render a queued bundle (run by the worker). Not atomic on purpose: progress is visible."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from . import reports, selectors
+
+    bundle = ReportBundle.objects.select_related("municipality", "requested_by").get(pk=bundle_id)
+    if bundle.status == ReportBundle.Status.KLAAR:
+        return bundle
+    ReportBundle.objects.filter(pk=bundle_id).update(
+        status=ReportBundle.Status.BEZIG, progress=1, progress_label="Gegevens verzamelen"
+    )
+    viewer = bundle.requested_by if bundle.include_drafts else AnonymousUser()
+    try:
+        participations = selectors.bundle_participations(bundle.municipality, bundle.slugs)
+        progress = lambda fraction, label: _set_progress(bundle_id, fraction, label)  # noqa: E731
+        html = reports.bundle_html(
+            bundle.municipality, bundle.year, participations, viewer, progress=progress
+        )
+        _set_progress(bundle_id, 0.55, "Pagina's opmaken")
+        log = reports.FetchLog()
+        pdf = reports.render_pdf(html, log=log, progress=progress)
+    except Exception as exc:  # the status page must say so, whatever went wrong
+        ReportBundle.objects.filter(pk=bundle_id).update(
+            status=ReportBundle.Status.MISLUKT, error=str(exc)[:2000]
+        )
+        raise
+    bundle.refresh_from_db()
+    name = f"samenwerkingen-{bundle.municipality.slug}-{bundle.year}-{bundle.pk}.pdf"
+    bundle.file.save(name, ContentFile(pdf), save=False)
+    bundle.pages = log.pages
+    bundle.status = ReportBundle.Status.KLAAR
+    bundle.progress = 100
+    bundle.progress_label = "Klaar"
+    bundle.finished_at = timezone.now()
+    bundle.save()
+    return bundle

@@ -23,6 +23,19 @@ urlpatterns = [
 ]
 
 urlpatterns += [
+    path("<slug:gemeente>/bundel/", views.bundle_form, name="bundle-form"),
+    path("<slug:gemeente>/bundel/<int:pk>/", views.bundle_status, name="bundle-status"),
+    path("<slug:gemeente>/bundel/<int:pk>/pdf/", views.bundle_pdf, name="bundle-pdf"),
+    path(
+        "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/pdf/",
+        views.year_pdf,
+        name="year-pdf",
+    ),
+    path(
+        "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/verdeelmodel/pdf/",
+        views.comparison_pdf,
+        name="allocation-pdf",
+    ),
     path(
         "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/verdeelmodel/",
         views.ComparisonView.as_view(),

@@ -14,7 +14,7 @@ from django.views import View
 from collaborations import selectors as collab_selectors
 from collaborations.views import crumbs
 
-from . import selectors, services, verdeelmodel
+from . import reports, selectors, services, verdeelmodel
 from .forms import (
     GridFormSet,
     OverviewFilter,
@@ -438,3 +438,96 @@ def compare_municipalities(request, gemeente, slug):
             "crumbs": crumbs(participation.municipality, participation, current="Vergelijken"),
         },
     )
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def year_pdf(request, gemeente, slug, jaar):
+    participation = collab_selectors.get_participation(gemeente, slug)
+    if not any(r.year == jaar for r in collab_selectors.visible_years(participation, request.user)):
+        raise Http404("Voor dit jaar is niets gepubliceerd.")
+    html = reports.year_report_html(participation, jaar, request.user)
+    return pdf_response(reports.render_pdf(html), f"{slug}-{gemeente}-{jaar}.pdf")
+
+
+def comparison_pdf(request, gemeente, slug, jaar):
+    participation = collab_selectors.get_participation(gemeente, slug)
+    model = selectors.get_allocation_model(slug, jaar)
+    html = reports.comparison_report_html(participation, model)
+    return pdf_response(reports.render_pdf(html), f"verdeelmodel-{slug}-{jaar}.pdf")
+
+
+def bundle_form(request, gemeente):
+    """Choose the year and the partnerships of a committee bundle."""
+    municipality = collab_selectors.get_municipality(gemeente)
+    participations = selectors.bundle_participations(municipality, [])
+    year = selectors.default_overview_year(municipality)
+    error = None
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("jaar", year))
+            bundle = services.request_bundle(
+                user=request.user,
+                municipality=municipality,
+                year=year,
+                slugs=request.POST.getlist("s"),
+            )
+        except (ValueError, ValidationError) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        else:
+            return HttpResponseRedirect(reverse("bundle-status", args=[gemeente, bundle.pk]))
+    return render(
+        request,
+        "finance/bundle_form.html",
+        {
+            "municipality": municipality,
+            "participations": participations,
+            "year": year,
+            "error": error,
+            "crumbs": crumbs(municipality, current="PDF-bundel"),
+        },
+        status=400 if error else 200,
+    )
+
+
+def bundle_status(request, gemeente, pk):
+    municipality = collab_selectors.get_municipality(gemeente)
+    bundle = selectors.get_bundle(municipality, pk)
+    if request.GET.get("formaat") == "json":
+        from django.http import JsonResponse
+
+        return JsonResponse(
+            {
+                "status": bundle.status,
+                "status_label": bundle.get_status_display(),
+                "progress": bundle.progress,
+                "label": bundle.progress_label,
+                "download": reverse("bundle-pdf", args=[gemeente, pk])
+                if bundle.status == bundle.Status.KLAAR
+                else None,
+            }
+        )
+    return render(
+        request,
+        "finance/bundle_status.html",
+        {
+            "municipality": municipality,
+            "bundle": bundle,
+            "crumbs": crumbs(municipality, current="PDF-bundel"),
+        },
+    )
+
+
+def bundle_pdf(request, gemeente, pk):
+    municipality = collab_selectors.get_municipality(gemeente)
+    bundle = selectors.get_bundle(municipality, pk)
+    if bundle.status != bundle.Status.KLAAR or not bundle.file:
+        raise Http404("Deze bundel is nog niet klaar.")
+    if bundle.include_drafts and not collab_selectors.user_can_edit(request.user, municipality):
+        raise PermissionDenied("Deze bundel bevat concepten.")
+    with bundle.file.open("rb") as handle:
+        return pdf_response(handle.read(), f"samenwerkingen-{gemeente}-{bundle.year}.pdf")

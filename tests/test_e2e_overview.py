@@ -30,3 +30,14 @@ def test_overview_sort_filter_and_compare(page, live_server, demo, assert_access
     assert_accessible(page)
     page.goto(f"{live_server.url}/venlo/samenwerkingen/zvh/vergelijken/")
     assert_accessible(page)
+
+
+def test_bundle_form_and_status_are_accessible(page, live_server, demo, assert_accessible):
+    page.goto(f"{live_server.url}/venlo/bundel/")
+    assert_accessible(page)
+    page.get_by_label("Jaar").fill("2017")
+    page.get_by_label("GR Veiligheidsregio Limburg-Noord (VRLN)").uncheck()
+    page.get_by_role("button", name="Maak de bundel").click()
+    expect(page.get_by_role("heading", name="PDF-bundel 2017")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Download de PDF"))).to_be_visible()
+    assert_accessible(page)

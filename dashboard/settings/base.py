@@ -85,6 +85,7 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+MEDIA_ROOT = BASE_DIR / "media"  # generated PDF bundles (served through a view, not directly)
 
 # Security headers and a strict Content Security Policy (Django 6 built-in).
 from django.utils.csp import CSP  # noqa: E402
