@@ -128,7 +128,8 @@ def bundle_html(municipality, year: int, participations, user, progress=None) ->
     sections = []
     total = len(participations)
     for index, participation in enumerate(participations, start=1):
-        context = selectors.year_context(participation, year, user)
+        prefix = f"sw-{participation.partnership.slug}-"
+        context = selectors.year_context(participation, year, user, id_prefix=prefix)
         context["status"] = _status(context["record"])
         sections.append(context)
         if progress:

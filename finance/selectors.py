@@ -226,7 +226,12 @@ def _chart(
 
 
 def finance_page(
-    participation: Participation, record: YearRecord | None, year: int, *, show_empty: bool = False
+    participation: Participation,
+    record: YearRecord | None,
+    year: int,
+    *,
+    show_empty: bool = False,
+    id_prefix: str = "",
 ) -> FinancePage:
     years = [year, year - 1, year - 2]
     all_table_years = list(
@@ -268,7 +273,7 @@ def finance_page(
     signals = key_signals(components, amounts)
     chart_list = [
         _chart(
-            "grafiek-resultaten",
+            f"{id_prefix}grafiek-resultaten",
             "Financiële resultaten van de samenwerking: begroting en realisatie",
             "De totale financiering van de samenwerking",
             _totals_by_year(participation, Table.RESULTATEN),
@@ -276,7 +281,7 @@ def finance_page(
             year,
         ),
         _chart(
-            "grafiek-bijdrage",
+            f"{id_prefix}grafiek-bijdrage",
             f"Bijdrage van {participation.municipality.name} per jaar",
             f"De kosten (inbreng financiële middelen) van {participation.municipality.name}",
             _totals_by_year(participation, Table.KOSTEN),
@@ -689,7 +694,10 @@ def overview(municipality, user, year: int):
     queryset = (
         Participation.objects.filter(municipality=municipality)
         .select_related("partnership__vorm", "partnership__bbv_categorie", "municipality")
-        .prefetch_related("partnership__onderwerpen", "belang_wie")
+        .prefetch_related(
+            Prefetch("partnership__onderwerpen", to_attr="onderwerp_list"),
+            Prefetch("belang_wie", to_attr="belang_wie_list"),
+        )
         .annotate(
             begroting=_kosten_total(year, Kind.BEGROTING),
             begroting_vorig=_kosten_total(year - 1, Kind.BEGROTING),
@@ -844,8 +852,10 @@ def compare(participations: list[Participation], years: list[int], label) -> Com
 # --- The year page's data, for the web page and the PDF alike -----------------------------
 
 
-def year_context(participation: Participation, year: int, user) -> dict:
-    """Everything the section C fragments need (collaborations/_year_sections.html)."""
+def year_context(participation: Participation, year: int, user, id_prefix: str = "") -> dict:
+    """Everything the section C fragments need (collaborations/_year_sections.html).
+
+    `id_prefix` keeps element ids unique when several partnerships share one document."""
     from collaborations import selectors as collab
 
     from .services import can_edit_table
@@ -859,9 +869,12 @@ def year_context(participation: Participation, year: int, user) -> dict:
         "partnership": participation.partnership,
         "municipality": participation.municipality,
         "record": record,
-        "finance": finance_page(participation, record, year, show_empty=can_edit)
+        "finance": finance_page(
+            participation, record, year, show_empty=can_edit, id_prefix=id_prefix
+        )
         if record
         else None,
+        "idp": id_prefix,
         "contribution": adopted_contribution(participation, year) if record else None,
         "can_edit": can_edit,
         "can_edit_shared": can_edit_table(user, participation, Table.RESULTATEN),

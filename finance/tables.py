@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import django_tables2 as tables
 
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -35,7 +36,12 @@ def _sum(table, name: str) -> Decimal | None:
 
 
 class MoneyColumn(tables.Column):
-    """Right-aligned; rendered even when empty, so "not filled in" shows as "…", not "—"."""
+    """Right-aligned; rendered even when empty, so "not filled in" shows as "…", not "—".
+
+    `numeric` tells the table template to right-align the cells (cheaper than per-cell attrs).
+    """
+
+    numeric = True
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("empty_values", ())
@@ -43,7 +49,6 @@ class MoneyColumn(tables.Column):
             "attrs",
             {
                 "th": {"class": "utrecht-table__header-cell utrecht-table__header-cell--numeric"},
-                "td": {"class": "utrecht-table__cell utrecht-table__cell--numeric"},
                 "tf": {"class": "utrecht-table__cell utrecht-table__cell--numeric"},
             },
         )
@@ -73,11 +78,7 @@ class OverviewTable(tables.Table):
 
     class Meta:
         template_name = "partials/table.html"
-        attrs = {
-            "class": "utrecht-table money",
-            "th": {"class": "utrecht-table__header-cell"},
-            "td": {"class": "utrecht-table__cell"},
-        }
+        attrs = {"class": "utrecht-table money", "th": {"class": "utrecht-table__header-cell"}}
         orderable = True
         empty_text = "Geen samenwerkingen gevonden met deze filters."
 
@@ -85,6 +86,7 @@ class OverviewTable(tables.Table):
         super().__init__(*args, **kwargs)
         self.year = year
         self.municipality = municipality
+        self.detail_prefix = reverse("partnership-list", args=[municipality.slug])
         self.caption = f"Samenwerkingen van {municipality.name}: bijdrage {year}"
         for column in ("begroting", "realisatie_vorig", "verschil", "verschil_pct", "status"):
             bound = self.columns[column]
@@ -96,10 +98,30 @@ class OverviewTable(tables.Table):
             _sum(table, "realisatie_vorig")
         )
 
+    # --- ordering: empty amounts last in both directions (PostgreSQL puts NULLs first) -------
+
+    def _order_nulls_last(self, queryset, name: str, is_descending: bool):
+        expression = (
+            F(name).desc(nulls_last=True) if is_descending else F(name).asc(nulls_last=True)
+        )
+        return queryset.order_by(expression, "partnership__name"), True
+
+    def order_begroting(self, queryset, is_descending):
+        return self._order_nulls_last(queryset, "begroting", is_descending)
+
+    def order_realisatie_vorig(self, queryset, is_descending):
+        return self._order_nulls_last(queryset, "realisatie_vorig", is_descending)
+
+    def order_verschil(self, queryset, is_descending):
+        return self._order_nulls_last(queryset, "verschil", is_descending)
+
+    def order_verschil_pct(self, queryset, is_descending):
+        return self._order_nulls_last(queryset, "verschil_pct", is_descending)
+
     # --- page rendering -------------------------------------------------------------------
 
     def render_samenwerking(self, record):
-        url = reverse("partnership-detail", args=[self.municipality.slug, record.partnership.slug])
+        url = f"{self.detail_prefix}{record.partnership.slug}/"
         return format_html(
             '<a class="utrecht-link" href="{}">{} ({})</a>',
             url,
@@ -108,10 +130,10 @@ class OverviewTable(tables.Table):
         )
 
     def render_onderwerpen(self, record):
-        return "; ".join(t.label for t in record.partnership.onderwerpen.all()) or "—"
+        return "; ".join(t.label for t in record.partnership.onderwerp_list) or "—"
 
     def render_belangrijkheid(self, record):
-        return "; ".join(t.label for t in record.belang_wie.all()) or "—"
+        return "; ".join(t.label for t in record.belang_wie_list) or "—"
 
     def render_verbonden(self, value):
         return {"ja": "Ja", "nee": "Nee"}.get(value, "Onbekend")

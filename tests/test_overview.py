@@ -152,3 +152,9 @@ def test_changing_a_budget_updates_the_overview(demo):
     )
     content = Client().get(OVERVIEW + "?jaar=2018").content.decode()
     assert "€ 1.345.321" in content
+
+
+def test_empty_contributions_sort_last_both_ways(client, demo):
+    for order in ("begroting", "-begroting"):
+        rows = rows_of(client.get(OVERVIEW + f"?sort={order}&jaar=2018").content.decode())
+        assert "(ZVH)" in rows[0], order  # the only one with a figure comes first either way

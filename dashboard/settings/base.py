@@ -106,7 +106,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (PDF bundles): "inline" runs them in the request (development, tests);
+# "db" queues them in the database for `python manage.py db_worker` (django-tasks-db).
+TASK_BACKENDS = {
+    "inline": "django.tasks.backends.immediate.ImmediateBackend",
+    "db": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "inline")]}}
 
 DJANGO_TABLES2_TEMPLATE = "partials/table.html"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
