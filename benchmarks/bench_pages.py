@@ -153,17 +153,9 @@ def timed_get(client, url: str, runs: int) -> tuple[float, int, int]:
     return statistics.median(times), len(queries), response.status_code
 
 
-class AnonymousUserLike:
-    is_authenticated = False
-    is_active = False
-    is_superuser = False
-
-
 def bundle_worker(database: Path) -> None:
     """Run in a separate process, like the db_worker: build one bundle, print time and memory."""
     setup_django(database)
-    from django.contrib.auth.models import AnonymousUser
-
     from collaborations.models import Municipality, Participation
     from finance import selectors, services
     from finance.models import ReportBundle
@@ -181,18 +173,6 @@ def bundle_worker(database: Path) -> None:
         slugs=slugs,
         data_version=selectors.data_version(town, YEARS[-1], participations),
     )
-    del AnonymousUser
-    if os.environ.get("BENCH_PROFILE"):
-        from finance import reports
-
-        html = reports.bundle_html(town, YEARS[-1], participations, AnonymousUserLike())
-        print(
-            "after html MB",
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "html KB",
-            len(html) // 1024,
-            file=sys.stderr,
-        )
     start = time.perf_counter()
     bundle = services.build_bundle(bundle_id=bundle.pk)
     seconds = time.perf_counter() - start
