@@ -61,10 +61,11 @@ def _require_editor(user: User, municipality: Municipality) -> None:
         raise PermissionDenied(f"U mag de gegevens van {municipality} niet wijzigen.")
 
 
-def _check_version(record: YearRecord, expected_version: int) -> None:
-    if record.version != expected_version:
+def check_version(current: int | None, expected: int | None, what: str = "dit onderdeel") -> None:
+    """Optimistic locking: refuse a save based on a version someone else has replaced."""
+    if current != expected:
         raise StaleVersionError(
-            "Iemand anders heeft dit onderdeel opgeslagen nadat u het opende. Uw invoer is "
+            f"Iemand anders heeft {what} opgeslagen nadat u het opende. Uw invoer is "
             "hieronder bewaard; vergelijk met de pagina en sla opnieuw op.",
             code="stale",
         )
@@ -81,7 +82,7 @@ def update_year_record(
     """Save plain fields of section C (results, kosten en baten, aandeel)."""
     _require_editor(user, record.participation.municipality)
     locked = YearRecord.objects.select_for_update().get(pk=record.pk)
-    _check_version(locked, expected_version)
+    check_version(locked.version, expected_version)
     allowed = set(COPIED_TEXT_FIELDS)
     unknown = set(fields) - allowed
     if unknown:
@@ -111,7 +112,7 @@ def update_motives(
     """Save question 13 and 14: sub-motives, own wording, most important, answered per motive."""
     _require_editor(user, record.participation.municipality)
     locked = YearRecord.objects.select_for_update().get(pk=record.pk)
-    _check_version(locked, expected_version)
+    check_version(locked.version, expected_version)
     submotief_ids = list(submotief_ids)
     belangrijkste_ids = list(belangrijkste_ids)
     valid_sub = set(
@@ -201,7 +202,7 @@ def set_year_status(
     """Publish (and mark as reviewed) or withdraw a year."""
     _require_editor(user, record.participation.municipality)
     locked = YearRecord.objects.select_for_update().get(pk=record.pk)
-    _check_version(locked, expected_version)
+    check_version(locked.version, expected_version)
     locked.status = YearRecord.Status.GEPUBLICEERD if publish else YearRecord.Status.CONCEPT
     if publish:
         locked.nagekeken = True

@@ -12,7 +12,7 @@ from django.db.models import F
 
 from collaborations.models import Participation, YearRecord
 from collaborations.selectors import user_can_edit
-from collaborations.services import StaleVersionError
+from collaborations.services import check_version
 
 from . import verdeelmodel
 from .models import (
@@ -97,13 +97,7 @@ def save_table_year(
     table_year = (
         FinanceTableYear.objects.select_for_update().filter(**owner, table=table, year=year).first()
     )
-    current_version = table_year.version if table_year else None
-    if current_version != expected_version:
-        raise StaleVersionError(
-            "Iemand anders heeft deze tabel opgeslagen nadat u haar opende. Uw invoer is "
-            "hieronder bewaard; vergelijk met de pagina en sla opnieuw op.",
-            code="stale",
-        )
+    check_version(table_year.version if table_year else None, expected_version, "deze tabel")
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
         label = row.label.strip()
@@ -171,12 +165,7 @@ def save_split_key(
     if not user_can_edit(user, participation.municipality):
         raise PermissionDenied(f"U mag de gegevens van {participation.municipality} niet wijzigen.")
     locked = YearRecord.objects.select_for_update().get(pk=record.pk)
-    if locked.version != expected_version:
-        raise StaleVersionError(
-            "Iemand anders heeft dit onderdeel opgeslagen nadat u het opende. Uw invoer is "
-            "hieronder bewaard.",
-            code="stale",
-        )
+    check_version(locked.version, expected_version)
     locked.split_key_components.all().delete()
     saved = []
     for order, data in enumerate(components):

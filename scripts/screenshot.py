@@ -4,18 +4,13 @@ Usage: .venv/bin/python scripts/screenshot.py URL OUT.png [--width 1280] [--logi
 """
 
 import argparse
-import shutil
+import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from dashboard.chromium import CHROMIUM_ARGS, chromium_path
 
 
 def main() -> None:
@@ -26,7 +21,7 @@ def main() -> None:
     parser.add_argument("--login", help="user:password, logs in at /inloggen/ first")
     args = parser.parse_args()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": args.width, "height": 900})
         if args.login:
             user, password = args.login.split(":", 1)

@@ -1,7 +1,6 @@
 """Shared fixtures: demo data from the project's own data files, users, and the browser."""
 
 import os
-import shutil
 
 import pytest
 
@@ -11,17 +10,9 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from collaborations.demo import load_demo
 from collaborations.models import Municipality
+from dashboard.chromium import CHROMIUM_ARGS, chromium_path
 from finance.demo import load_finance_demo
 from tests.factories import UserFactory
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -55,7 +46,7 @@ def clerk_client(client, clerk):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = chromium_path()
     if executable is None:
         pytest.fail("Chromium is not installed: run scripts/setup.sh --test")
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
