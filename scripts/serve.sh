@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py load_demo
+ADDRESS="${PORT:-127.0.0.1:8000}"
 echo
-echo "Het dashboard draait op http://127.0.0.1:8000/  (Ctrl+C stopt)"
-echo "Voorbeeld: http://127.0.0.1:8000/venlo/samenwerkingen/zvh/2017/"
-exec .venv/bin/python manage.py runserver "${PORT:-127.0.0.1:8000}"
+echo "Het dashboard draait op http://$ADDRESS/  (Ctrl+C stopt)"
+echo "Voorbeeld: http://$ADDRESS/venlo/samenwerkingen/zvh/2017/"
+exec .venv/bin/python manage.py runserver "$ADDRESS"
