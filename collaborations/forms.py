@@ -54,24 +54,40 @@ class DutchDecimalField(forms.CharField):
         return number
 
 
-class VersionedForm(forms.Form):
-    """Base: a hidden version, and Dutch field order / error summary support."""
+def error_items(form: forms.BaseForm) -> list[tuple[str, str, str]]:
+    """(anchor id, label, message) for every error of a form, for the summary at the top."""
+    items = []
+    for name, errors in form.errors.items():
+        if name == "__all__":
+            items.extend(("", "", str(message)) for message in errors)
+            continue
+        bound = form[name]
+        anchor = bound.auto_id
+        if bound.field.widget.__class__ is forms.CheckboxSelectMultiple:
+            anchor = f"{bound.auto_id}_0"
+        items.extend((anchor, str(bound.label), str(message)) for message in errors)
+    return items
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+
+class ErrorSummaryMixin:
+    """`form.error_summary` for templates/forms/error_summary.html."""
 
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """(anchor id, label, message) for every error, for the summary at the top of the form."""
-        items = []
-        for name, errors in self.errors.items():
-            if name == "__all__":
-                items.extend(("", "", str(message)) for message in errors)
-                continue
-            bound = self[name]
-            anchor = bound.auto_id
-            if bound.field.widget.__class__ is forms.CheckboxSelectMultiple:
-                anchor = f"{bound.auto_id}_0"
-            items.extend((anchor, str(bound.label), str(message)) for message in errors)
-        return items
+        return error_items(self)
+
+
+class FormSetErrorSummaryMixin:
+    """The same summary for a formset: its own errors, then every form's."""
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        items = [("", "", str(e)) for e in self.non_form_errors()]
+        return items + [item for form in self.forms for item in error_items(form)]
+
+
+class VersionedForm(ErrorSummaryMixin, forms.Form):
+    """Base: a hidden version, and the error summary."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class YearModelForm(VersionedForm, forms.ModelForm):

@@ -8,9 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from collaborations.forms import DutchDecimalField, VersionedForm
+from collaborations.forms import DutchDecimalField, FormSetErrorSummaryMixin, VersionedForm
 from collaborations.models import Participation, Term, Vocabulary
-from dashboard.formatting import NumberParseError, parse_decimal
+from dashboard.formatting import NumberParseError, format_number, parse_decimal
 
 from .models import SplitKeyComponent
 from .money import Cell, parse_cell
@@ -36,8 +36,6 @@ class CellField(forms.CharField):
 
 def cell_text(cell: Cell | None) -> str:
     """How a stored cell is shown in the grid input: 1.281.406 / 1.234.567,89 / n.v.t. / ''."""
-    from dashboard.formatting import format_number
-
     if cell is None or cell.state == "leeg":
         return ""
     if cell.state == "nvt":
@@ -71,7 +69,7 @@ class GridRowForm(forms.Form):
         )
 
 
-class BaseGridFormSet(forms.BaseFormSet):
+class BaseGridFormSet(FormSetErrorSummaryMixin, forms.BaseFormSet):
     def __init__(self, *args, headers: list[str], first_column: str, **kwargs):
         self.headers = headers
         self.first_column = first_column
@@ -105,14 +103,6 @@ class BaseGridFormSet(forms.BaseFormSet):
             )
             for f in forms_in_order
         ]
-
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        items = [("", "", str(e)) for e in self.non_form_errors()]
-        for form in self.forms:
-            for name, errors in form.errors.items():
-                bound = form[name]
-                items.extend((bound.auto_id, str(bound.label), str(e)) for e in errors)
-        return items
 
 
 GridFormSet = forms.formset_factory(
@@ -173,21 +163,13 @@ class SplitKeyForm(forms.Form):
         )
 
 
-class BaseSplitKeyFormSet(forms.BaseFormSet):
+class BaseSplitKeyFormSet(FormSetErrorSummaryMixin, forms.BaseFormSet):
     def __init__(self, *args, line_choices: list[str], **kwargs):
         self.line_choices = line_choices
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
         return {"line_choices": self.line_choices}
-
-    def error_summary(self):
-        items = []
-        for form in self.forms:
-            for name, errors in form.errors.items():
-                bound = form[name]
-                items.extend((bound.auto_id, str(bound.label), str(e)) for e in errors)
-        return items
 
 
 SplitKeyFormSet = forms.formset_factory(
