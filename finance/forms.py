@@ -8,7 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from collaborations.forms import DutchDecimalField, FormSetErrorSummaryMixin, VersionedForm
+from collaborations.forms import (
+    DutchDecimalField,
+    ErrorSummaryMixin,
+    FormSetErrorSummaryMixin,
+    VersionedForm,
+)
 from collaborations.models import Participation, Term, Vocabulary
 from dashboard.formatting import NumberParseError, format_number, parse_decimal
 
@@ -181,7 +186,7 @@ class SplitKeyVersionForm(VersionedForm):
     pass
 
 
-class SettlementForm(forms.Form):
+class SettlementForm(ErrorSummaryMixin, forms.Form):
     """Settle a year-end result: a deficit (positive) or surplus (negative) split pro rata."""
 
     resultaat = DutchDecimalField(

@@ -179,3 +179,9 @@ def test_allocate_command_exit_status_2_without_traceback(stdin, message):
 def test_comparison_page_query_count(client, vt_model, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         assert client.get(COMPARE).status_code == 200
+
+
+def test_settlement_form_names_a_bad_amount(client, vt_model):
+    page = client.get(COMPARE + "?resultaat=12,3,4&sleutel=bijdrage").content.decode()
+    assert "Er is 1 fout gevonden" in page
+    assert "Te verrekenen resultaat (€): “12,3,4” bevat meer dan één komma" in page
