@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from finance.verdeelmodel import (
+from allocation.engine import (
     DATA_DIR,
     VT2018_VARIANTS,
     allocate,

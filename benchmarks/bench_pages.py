@@ -157,8 +157,9 @@ def bundle_worker(database: Path) -> None:
     """Run in a separate process, like the db_worker: build one bundle, print time and memory."""
     setup_django(database)
     from collaborations.models import Municipality, Participation
-    from finance import selectors, services
-    from finance.models import ReportBundle
+    from reports.bundles import build_bundle
+    from reports.models import ReportBundle
+    from reports.selectors.bundles import bundle_participations, data_version
 
     town = Municipality.objects.get(slug="benchdorp")
     slugs = list(
@@ -166,15 +167,15 @@ def bundle_worker(database: Path) -> None:
         .order_by("partnership__slug")
         .values_list("partnership__slug", flat=True)[:BUNDLE_SIZE]
     )
-    participations = selectors.bundle_participations(town, slugs)
+    participations = bundle_participations(town, slugs)
     bundle = ReportBundle.objects.create(
         municipality=town,
         year=YEARS[-1],
         slugs=slugs,
-        data_version=selectors.data_version(town, YEARS[-1], participations),
+        data_version=data_version(town, YEARS[-1], participations),
     )
     start = time.perf_counter()
-    bundle = services.build_bundle(bundle_id=bundle.pk)
+    bundle = build_bundle(bundle_id=bundle.pk)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{seconds:.1f} {peak_mb:.0f} {bundle.pages}")
@@ -193,7 +194,8 @@ def main() -> None:
 
         from django.test import Client
 
-        from finance import reports
+        from core.pdf import render_pdf
+        from reports.documents import year_report_html
 
         client = Client()
         client.get("/")  # warm up templates and connections
@@ -232,7 +234,7 @@ def main() -> None:
         times = []
         for _ in range(3):
             start = time.perf_counter()
-            pdf = reports.render_pdf(reports.year_report_html(zvh, 2017, AnonymousUser()))
+            pdf = render_pdf(year_report_html(zvh, 2017, AnonymousUser()))
             times.append(time.perf_counter() - start)
         print(
             f"{'PDF ZVH 2017 (single partnership)':<40} {statistics.median(times):>9.2f}s "

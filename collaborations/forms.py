@@ -7,87 +7,10 @@ overwrite each other unnoticed (the service refuses a stale version).
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.forms.renderers import TemplatesSetting
 
-from dashboard.formatting import NumberParseError, parse_decimal
+from core.forms import DutchDecimalField, VersionedForm
 
 from .models import KERN_MAX_LENGTH, MotiveAnswer, Term, YearRecord
-
-
-class NLDesignFormRenderer(TemplatesSetting):
-    """Renders every field with `templates/forms/field.html` (Utrecht form-field classes)."""
-
-    form_template_name = "forms/form.html"
-    field_template_name = "forms/field.html"
-
-
-class DutchDecimalField(forms.CharField):
-    """A number typed the Dutch way (`1.281.406`, `€ 1.281.406,00`, `48,62%`) → Decimal."""
-
-    def __init__(self, *, allow_percent: bool = False, max_value=None, min_value=None, **kwargs):
-        self.allow_percent = allow_percent
-        self.max_value = max_value
-        self.min_value = min_value
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("autocomplete", "off")
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            text = f"{value.normalize():f}"
-            return text.replace(".", ",")
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            number = parse_decimal(value, allow_percent=self.allow_percent)
-        except NumberParseError as exc:
-            raise ValidationError(str(exc), code="invalid") from exc
-        if self.min_value is not None and number < self.min_value:
-            raise ValidationError(f"Vul een getal in van minimaal {self.min_value}.")
-        if self.max_value is not None and number > self.max_value:
-            raise ValidationError(f"Vul een getal in van maximaal {self.max_value}.")
-        return number
-
-
-def error_items(form: forms.BaseForm) -> list[tuple[str, str, str]]:
-    """(anchor id, label, message) for every error of a form, for the summary at the top."""
-    items = []
-    for name, errors in form.errors.items():
-        if name == "__all__":
-            items.extend(("", "", str(message)) for message in errors)
-            continue
-        bound = form[name]
-        anchor = bound.auto_id
-        if bound.field.widget.__class__ is forms.CheckboxSelectMultiple:
-            anchor = f"{bound.auto_id}_0"
-        items.extend((anchor, str(bound.label), str(message)) for message in errors)
-    return items
-
-
-class ErrorSummaryMixin:
-    """`form.error_summary` for templates/forms/error_summary.html."""
-
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        return error_items(self)
-
-
-class FormSetErrorSummaryMixin:
-    """The same summary for a formset: its own errors, then every form's."""
-
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        items = [("", "", str(e)) for e in self.non_form_errors()]
-        return items + [item for form in self.forms for item in error_items(form)]
-
-
-class VersionedForm(ErrorSummaryMixin, forms.Form):
-    """Base: a hidden version, and the error summary."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class YearModelForm(VersionedForm, forms.ModelForm):

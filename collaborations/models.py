@@ -85,7 +85,7 @@ class Municipality(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("partnership-list", kwargs={"gemeente": self.slug})
+        return reverse("reports:overview", kwargs={"municipality_slug": self.slug})
 
 
 class Organisation(models.Model):

@@ -5,7 +5,6 @@ Each page gets its data from one selector with a fixed number of queries, whatev
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -17,21 +16,7 @@ from .models import (
     Vocabulary,
     YearRecord,
 )
-
-User = AbstractBaseUser | AnonymousUser
-
-
-def user_can_edit(user: User, municipality: Municipality) -> bool:
-    """A clerk edits the records of the municipalities they are an invoerder of."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    cache = getattr(user, "_editable_municipality_ids", None)
-    if cache is None:
-        cache = set(user.gemeenten.values_list("pk", flat=True))
-        user._editable_municipality_ids = cache
-    return municipality.pk in cache
+from .permissions import User, user_can_edit
 
 
 def municipality_list() -> QuerySet[Municipality]:

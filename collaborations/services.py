@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+
+from core.locking import lock_versioned, save_versioned
 
 from .models import (
     BoardSeat,
@@ -24,7 +25,7 @@ from .models import (
     Vocabulary,
     YearRecord,
 )
-from .selectors import user_can_edit
+from .permissions import user_can_edit
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -52,23 +53,9 @@ COPIED_TEXT_FIELDS = [
 ]
 
 
-class StaleVersionError(ValidationError):
-    """Someone else saved the record since this form was opened."""
-
-
 def _require_editor(user: User, municipality: Municipality) -> None:
     if not user_can_edit(user, municipality):
         raise PermissionDenied(f"U mag de gegevens van {municipality} niet wijzigen.")
-
-
-def check_version(current: int | None, expected: int | None, what: str = "dit onderdeel") -> None:
-    """Optimistic locking: refuse a save based on a version someone else has replaced."""
-    if current != expected:
-        raise StaleVersionError(
-            f"Iemand anders heeft {what} opgeslagen nadat u het opende. Uw invoer is "
-            "hieronder bewaard; vergelijk met de pagina en sla opnieuw op.",
-            code="stale",
-        )
 
 
 @transaction.atomic
@@ -81,8 +68,9 @@ def update_year_record(
 ) -> YearRecord:
     """Save plain fields of section C (results, kosten en baten, aandeel)."""
     _require_editor(user, record.participation.municipality)
-    locked = YearRecord.objects.select_for_update().get(pk=record.pk)
-    check_version(locked.version, expected_version)
+    locked = lock_versioned(
+        YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
+    )
     allowed = set(COPIED_TEXT_FIELDS)
     unknown = set(fields) - allowed
     if unknown:
@@ -91,9 +79,7 @@ def update_year_record(
         setattr(locked, name, value)
     locked.updated_by = user if user.is_authenticated else None
     locked.full_clean(exclude=["participation", "copied_from", "updated_by"])
-    locked.version = F("version") + 1
-    locked.save()
-    locked.refresh_from_db()
+    save_versioned(locked)
     return locked
 
 
@@ -111,8 +97,9 @@ def update_motives(
 ) -> YearRecord:
     """Save question 13 and 14: sub-motives, own wording, most important, answered per motive."""
     _require_editor(user, record.participation.municipality)
-    locked = YearRecord.objects.select_for_update().get(pk=record.pk)
-    check_version(locked.version, expected_version)
+    locked = lock_versioned(
+        YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
+    )
     submotief_ids = list(submotief_ids)
     belangrijkste_ids = list(belangrijkste_ids)
     valid_sub = set(
@@ -136,8 +123,7 @@ def update_motives(
     locked.eigen_formulering = eigen_formulering
     locked.motief_beantwoord = motief_beantwoord
     locked.updated_by = user if user.is_authenticated else None
-    locked.version = F("version") + 1
-    locked.save()
+    save_versioned(locked)
     locked.submotieven.set(submotief_ids)
     locked.belangrijkste_motieven.set(belangrijkste_ids)
     locked.motive_answers.exclude(motief_id__in=answers).delete()
@@ -147,7 +133,6 @@ def update_motives(
             motief_id=motief_id,
             defaults={"antwoord": antwoord, "toelichting": toelichting},
         )
-    locked.refresh_from_db()
     return locked
 
 
@@ -201,15 +186,14 @@ def set_year_status(
 ) -> YearRecord:
     """Publish (and mark as reviewed) or withdraw a year."""
     _require_editor(user, record.participation.municipality)
-    locked = YearRecord.objects.select_for_update().get(pk=record.pk)
-    check_version(locked.version, expected_version)
+    locked = lock_versioned(
+        YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
+    )
     locked.status = YearRecord.Status.GEPUBLICEERD if publish else YearRecord.Status.CONCEPT
     if publish:
         locked.nagekeken = True
-    locked.version = F("version") + 1
     locked.updated_by = user if user.is_authenticated else None
-    locked.save()
-    locked.refresh_from_db()
+    save_versioned(locked)
     return locked
 
 

@@ -1,31 +1,23 @@
+"""Section C of a year: start a year, edit a section, publish or withdraw it."""
+
 from django.urls import path
 
 from . import views
 
+app_name = "collaborations"
+
+YEAR = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<int:year>/"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path(
-        "<slug:gemeente>/samenwerkingen/<slug:slug>/",
-        views.partnership_detail,
-        name="partnership-detail",
-    ),
-    path(
-        "<slug:gemeente>/samenwerkingen/<slug:slug>/nieuw-jaar/",
+        "<slug:municipality_slug>/samenwerkingen/<slug:slug>/nieuw-jaar/",
         views.StartYearView.as_view(),
         name="year-start",
     ),
+    path(f"{YEAR}status/", views.PublishYearView.as_view(), name="year-status"),
     path(
-        "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/",
-        views.year_detail,
-        name="year-detail",
-    ),
-    path(
-        "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/status/",
-        views.PublishYearView.as_view(),
-        name="year-status",
-    ),
-    path(
-        "<slug:gemeente>/samenwerkingen/<slug:slug>/<int:jaar>/bewerken/<slug:sectie>/",
+        f"{YEAR}bewerken/<slug:section>/",
         views.YearSectionEditView.as_view(),
         name="year-edit",
     ),

@@ -1,4 +1,6 @@
-"""Thin views: read through selectors, write through services, render templates."""
+"""Thin views of section C: edit a section, start a new year, publish or withdraw a year.
+
+Read through selectors, write through services, render templates."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -8,68 +10,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
-from finance import selectors as finance_selectors
-
 from . import selectors, services
 from .forms import SECTION_FORMS, MotievenForm
-
-
-def crumbs(municipality=None, participation=None, year=None, current=None) -> list:
-    """The breadcrumb trail: (label, url) pairs, the last one without url (the current page)."""
-    trail: list[tuple[str, str | None]] = [("Home", reverse("home"))]
-    if municipality is not None:
-        trail.append((municipality.name, reverse("partnership-list", args=[municipality.slug])))
-    if participation is not None:
-        p = participation.partnership
-        trail.append((p.afkorting, reverse("partnership-detail", args=[municipality.slug, p.slug])))
-        if year is not None:
-            trail.append(
-                (str(year), reverse("year-detail", args=[municipality.slug, p.slug, year]))
-            )
-    if current is not None:
-        trail.append((current, None))
-    else:
-        trail[-1] = (trail[-1][0], None)
-    return trail
+from .navigation import crumbs
+from .permissions import user_can_edit
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "collaborations/home.html", {"municipalities": selectors.municipality_list()}
-    )
-
-
-def partnership_detail(request: HttpRequest, gemeente: str, slug: str) -> HttpResponse:
-    participation = selectors.participation_detail(gemeente, slug)
-    years = selectors.visible_years(participation, request.user)
-    return render(
-        request,
-        "collaborations/partnership_detail.html",
-        {
-            "participation": participation,
-            "partnership": participation.partnership,
-            "municipality": participation.municipality,
-            "years": years,
-            "next_year": years[-1].year + 1 if years else None,
-            "allocation_years": finance_selectors.allocation_years(participation.partnership_id),
-            "crumbs": crumbs(participation.municipality, participation),
-            "latest": selectors.latest_year_record(participation, request.user),
-            "can_edit": selectors.user_can_edit(request.user, participation.municipality),
-        },
-    )
-
-
-def year_detail(request: HttpRequest, gemeente: str, slug: str, jaar: int) -> HttpResponse:
-    participation = selectors.get_participation(gemeente, slug)
-    context = finance_selectors.year_context(participation, jaar, request.user)
-    if context["record"] is None and not context["page"].years:
-        raise Http404("Voor deze samenwerking zijn nog geen jaren ingevuld.")
-    context["crumbs"] = crumbs(participation.municipality, participation, jaar)
-    return render(
-        request,
-        "collaborations/year_detail.html",
-        context,
-        status=200 if context["record"] is not None else 404,
     )
 
 
@@ -80,15 +29,15 @@ class YearSectionEditView(LoginRequiredMixin, View):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        if kwargs["sectie"] not in SECTION_FORMS:
+        if kwargs["section"] not in SECTION_FORMS:
             raise Http404("Onbekend onderdeel.")
-        self.title, self.form_class = SECTION_FORMS[kwargs["sectie"]]
+        self.title, self.form_class = SECTION_FORMS[kwargs["section"]]
 
-    def _load(self, request, gemeente, slug, jaar):
-        participation = selectors.get_participation(gemeente, slug)
-        if not selectors.user_can_edit(request.user, participation.municipality):
+    def _load(self, request, municipality_slug, slug, year):
+        participation = selectors.get_participation(municipality_slug, slug)
+        if not user_can_edit(request.user, participation.municipality):
             raise PermissionDenied("U mag de gegevens van deze gemeente niet wijzigen.")
-        record = selectors.year_record_for_edit(participation, jaar)
+        record = selectors.year_record_for_edit(participation, year)
         return participation, record
 
     def _form(self, record, data=None):
@@ -107,7 +56,7 @@ class YearSectionEditView(LoginRequiredMixin, View):
                 "record": record,
                 "form": form,
                 "title": self.title,
-                "sectie": self.kwargs["sectie"],
+                "section": self.kwargs["section"],
                 "crumbs": crumbs(
                     participation.municipality, participation, record.year, "Bewerken"
                 ),
@@ -115,12 +64,12 @@ class YearSectionEditView(LoginRequiredMixin, View):
             status=status,
         )
 
-    def get(self, request, gemeente, slug, jaar, sectie):
-        participation, record = self._load(request, gemeente, slug, jaar)
+    def get(self, request, municipality_slug, slug, year, section):
+        participation, record = self._load(request, municipality_slug, slug, year)
         return self._render(request, participation, record, self._form(record))
 
-    def post(self, request, gemeente, slug, jaar, sectie):
-        participation, record = self._load(request, gemeente, slug, jaar)
+    def post(self, request, municipality_slug, slug, year, section):
+        participation, record = self._load(request, municipality_slug, slug, year)
         form = self._form(record, request.POST)
         if form.is_valid():
             try:
@@ -143,31 +92,35 @@ class YearSectionEditView(LoginRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 messages.success(request, f"{self.title} opgeslagen.")
-                url = reverse("year-detail", args=[gemeente, slug, jaar])
-                return HttpResponseRedirect(f"{url}#{sectie}")
+                url = reverse("reports:year", args=[municipality_slug, slug, year])
+                return HttpResponseRedirect(f"{url}#{section}")
         return self._render(request, participation, record, form, status=400)
 
 
 class StartYearView(LoginRequiredMixin, View):
-    def post(self, request, gemeente, slug):
-        participation = selectors.get_participation(gemeente, slug)
+    def post(self, request, municipality_slug, slug):
+        participation = selectors.get_participation(municipality_slug, slug)
         try:
             record = services.start_new_year(user=request.user, participation=participation)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(reverse("partnership-detail", args=[gemeente, slug]))
+            return HttpResponseRedirect(
+                reverse("reports:partnership", args=[municipality_slug, slug])
+            )
         messages.success(
             request,
             f"Jaar {record.year} is aangemaakt als concept, met de antwoorden van "
             f"{record.year - 1}. Kijk elk onderdeel na en publiceer het jaar daarna.",
         )
-        return HttpResponseRedirect(reverse("year-detail", args=[gemeente, slug, record.year]))
+        return HttpResponseRedirect(
+            reverse("reports:year", args=[municipality_slug, slug, record.year])
+        )
 
 
 class PublishYearView(LoginRequiredMixin, View):
-    def post(self, request, gemeente, slug, jaar):
-        participation = selectors.get_participation(gemeente, slug)
-        record = selectors.year_record_for_edit(participation, jaar)
+    def post(self, request, municipality_slug, slug, year):
+        participation = selectors.get_participation(municipality_slug, slug)
+        record = selectors.year_record_for_edit(participation, year)
         publish = request.POST.get("actie") == "publiceren"
         try:
             expected = int(request.POST.get("version", "0"))
@@ -180,6 +133,6 @@ class PublishYearView(LoginRequiredMixin, View):
         else:
             messages.success(
                 request,
-                f"Jaar {jaar} is gepubliceerd." if publish else f"Jaar {jaar} is weer concept.",
+                f"Jaar {year} is gepubliceerd." if publish else f"Jaar {year} is weer concept.",
             )
-        return HttpResponseRedirect(reverse("year-detail", args=[gemeente, slug, jaar]))
+        return HttpResponseRedirect(reverse("reports:year", args=[municipality_slug, slug, year]))

@@ -15,6 +15,10 @@ urlpatterns = [
         TemplateView.as_view(template_name="toegankelijkheid.html"),
         name="accessibility",
     ),
+    # Specific paths come before general ones: `…/verdeelmodel/pdf/` (reports) before the
+    # variant explanation `…/verdeelmodel/<code>/` (allocation), which never takes `pdf`.
+    path("", include("reports.urls")),
+    path("", include("allocation.urls")),
     path("", include("finance.urls")),
     path("", include("collaborations.urls")),
 ]

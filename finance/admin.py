@@ -1,33 +1,6 @@
 from django.contrib import admin
 
-from .models import (
-    AllocationModel,
-    AllocationVariant,
-    FinanceAmount,
-    FinanceLine,
-    FinanceTableYear,
-    Measure,
-)
-
-
-@admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
-    list_display = ["code", "municipality", "year", "period", "value", "bron", "peildatum"]
-    list_filter = ["code", "year"]
-    search_fields = ["municipality__name", "code"]
-    list_select_related = ["municipality"]
-
-
-class VariantInline(admin.StackedInline):
-    model = AllocationVariant
-    extra = 0
-
-
-@admin.register(AllocationModel)
-class AllocationModelAdmin(admin.ModelAdmin):
-    list_display = ["name", "partnership", "year"]
-    list_select_related = ["partnership"]
-    inlines = [VariantInline]
+from .models import FinanceAmount, FinanceLine, FinanceTableYear
 
 
 @admin.register(FinanceLine)

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class FinanceConfig(AppConfig):
     name = "finance"
-    verbose_name = "Financiën en verdeelmodel"
+    verbose_name = "Financiën"

@@ -7,10 +7,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 
 from collaborations import services as collab_services
-from collaborations.models import Participation, Partnership, YearRecord
+from collaborations.models import Participation, YearRecord
 
-from . import services, verdeelmodel
-from .models import AllocationModel, FinanceTableYear, Table
+from . import services
+from .models import FinanceTableYear, Table
 from .money import EMPTY, NVT, Cell
 
 DATA = Path(__file__).resolve().parent / "data" / "demo_finance.json"
@@ -102,42 +102,3 @@ def load_finance_demo() -> int:
             _save_tables(user, participation, item["shared"])
             count += 1
     return count
-
-
-VT_VARIANT_DIR = verdeelmodel.DATA_DIR / "vt2018"
-
-
-def load_allocation_demo() -> AllocationModel:
-    """The Veilig Thuis Gelderland-Midden 2018 model with its five variants; variant A, "de
-    huidige verdeling (toegepast 2017)", is the adopted one."""
-    inputs = verdeelmodel.read_document(VT_VARIANT_DIR / "invoer.json")
-    published = verdeelmodel.read_document(verdeelmodel.DATA_DIR / "vt2018_published.json")
-    variants = []
-    for code in verdeelmodel.VT2018_VARIANTS:
-        definition = verdeelmodel.read_document(VT_VARIANT_DIR / f"{code}.json")
-        variants.append(
-            services.VariantInput(
-                code=code,
-                name=definition.get("naam", code),
-                omschrijving=definition.get("omschrijving", ""),
-                definition=definition,
-            )
-        )
-    partnership = Partnership.objects.get(slug="vtgm")
-    model = services.save_allocation_model(
-        partnership=partnership,
-        year=int(inputs["jaar"]),
-        name=inputs["naam"],
-        bron=inputs.get("bron", ""),
-        inputs={k: v for k, v in inputs.items() if k not in ("formaat", "naam", "jaar", "bron")},
-        variants=variants,
-        cost_price={"salarismix": published["kostprijs"]["salarismix"]},
-        adopted_code="A",
-    )
-    for participation in Participation.objects.filter(partnership=partnership):
-        YearRecord.objects.get_or_create(
-            participation=participation,
-            year=model.year,
-            defaults={"status": YearRecord.Status.GEPUBLICEERD, "nagekeken": True},
-        )
-    return model

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import django_filters
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
-from collaborations.forms import (
-    DutchDecimalField,
-    ErrorSummaryMixin,
-    FormSetErrorSummaryMixin,
-    VersionedForm,
-)
-from collaborations.models import Participation, Term, Vocabulary
-from dashboard.formatting import NumberParseError, format_number, parse_decimal
+from core.formatting import NumberParseError, format_number, parse_decimal
+from core.forms import DutchDecimalField, FormSetErrorSummaryMixin, VersionedForm
 
 from .models import SplitKeyComponent
-from .money import Cell, parse_cell
+from .money import Cell, FillState, parse_cell
 from .services import GridRow, KeyComponentInput
 
 
@@ -41,9 +32,9 @@ class CellField(forms.CharField):
 
 def cell_text(cell: Cell | None) -> str:
     """How a stored cell is shown in the grid input: 1.281.406 / 1.234.567,89 / n.v.t. / ''."""
-    if cell is None or cell.state == "leeg":
+    if cell is None or cell.state == FillState.EMPTY:
         return ""
-    if cell.state == "nvt":
+    if cell.state == FillState.NOT_APPLICABLE:
         return "n.v.t."
     decimals = 0 if cell.amount == cell.amount.to_integral_value() else 2
     return format_number(cell.amount, decimals)
@@ -69,7 +60,7 @@ class GridRowForm(forms.Form):
     def is_blank(self) -> bool:
         data = self.cleaned_data
         return not data.get("label", "").strip() and all(
-            data.get(n, Cell()).state == "leeg"
+            data.get(n, Cell()).state == FillState.EMPTY
             for n in ("begroting", "realisatie", "begroting_volgend")
         )
 
@@ -184,57 +175,3 @@ SplitKeyFormSet = forms.formset_factory(
 
 class SplitKeyVersionForm(VersionedForm):
     pass
-
-
-class SettlementForm(ErrorSummaryMixin, forms.Form):
-    """Settle a year-end result: a deficit (positive) or surplus (negative) split pro rata."""
-
-    resultaat = DutchDecimalField(
-        label="Te verrekenen resultaat (€)",
-        help_text="Een tekort als positief bedrag, een overschot met een minteken: −120.000.",
-    )
-    sleutel = forms.ChoiceField(label="Verdelen")
-
-    def __init__(self, *args, measures: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["sleutel"].choices = measures
-
-
-class OverviewFilter(django_filters.FilterSet):
-    """Filters of the totaaloverzicht (GET parameters, so a filtered view can be bookmarked)."""
-
-    zoek = django_filters.CharFilter(method="filter_zoek", label="Zoek op naam of afkorting")
-    onderwerp = django_filters.ModelChoiceFilter(
-        field_name="partnership__onderwerpen",
-        queryset=Term.objects.filter(vocabulary=Vocabulary.ONDERWERP),
-        label="Onderwerp",
-        empty_label="Alle onderwerpen",
-        distinct=True,
-    )
-    vorm = django_filters.ModelChoiceFilter(
-        field_name="partnership__vorm",
-        queryset=Term.objects.filter(vocabulary=Vocabulary.VORM),
-        label="Vorm",
-        empty_label="Alle vormen",
-    )
-    bbv = django_filters.ModelChoiceFilter(
-        field_name="partnership__bbv_categorie",
-        queryset=Term.objects.filter(vocabulary=Vocabulary.BBV),
-        label="BBV-categorie",
-        empty_label="Alle categorieën",
-    )
-    verbonden = django_filters.ChoiceFilter(
-        field_name="verbonden",
-        choices=[("ja", "Ja"), ("nee", "Nee"), ("onbekend", "Onbekend")],
-        label="Verbonden partij",
-        empty_label="Alle",
-    )
-
-    class Meta:
-        model = Participation
-        fields: list[str] = []
-
-    def filter_zoek(self, queryset, name, value):
-        return queryset.filter(
-            Q(partnership__name__icontains=value) | Q(partnership__afkorting__icontains=value)
-        )

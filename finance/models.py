@@ -1,4 +1,4 @@
-"""Money: the four tables of section C, and the municipality's split key.
+"""Money: the five tables of section C, and the municipality's split key.
 
 * *Kosten (inbreng financiële middelen)* and *Baten* belong to a municipality's perspective
   (`Participation`); *Financiële resultaten*, *Eigen vermogen* and *Vreemd vermogen* to the shared
@@ -15,14 +15,12 @@
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from collaborations.models import Participation, Partnership, YearRecord
-from dashboard.formatting import quantize_half_up
+from core.formatting import quantize_half_up
 
 
 class Table(models.TextChoices):
@@ -237,144 +235,3 @@ class SplitKeyComponent(models.Model):
         if self.kind == self.Kind.VAST:
             return quantize_half_up(self.fixed_amount)
         return quantize_half_up(self.base_amount * self.share_percent / 100)
-
-
-class Measure(models.Model):
-    """A named measure of a municipality for a year (inwoners, jeugdinwoners, objective
-    budgets, production counts per service line per period) with its source."""
-
-    municipality = models.ForeignKey(
-        "collaborations.Municipality",
-        verbose_name="gemeente",
-        on_delete=models.CASCADE,
-        related_name="measures",
-    )
-    code = models.SlugField("maat", max_length=60, help_text="Bijvoorbeeld inwoners of duvo.")
-    year = models.PositiveSmallIntegerField(
-        "jaar", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
-    )
-    period = models.CharField(
-        "periode",
-        max_length=20,
-        blank=True,
-        help_text="Leeg voor één waarde per jaar; anders bijvoorbeeld 2016 of 2016-K1.",
-    )
-    value = models.DecimalField("waarde", max_digits=20, decimal_places=4)
-    omschrijving = models.CharField("omschrijving", max_length=200, blank=True)
-    eenheid = models.CharField("eenheid", max_length=40, blank=True)
-    bron = models.CharField("bron", max_length=300, blank=True)
-    peildatum = models.DateField("peildatum", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "maat"
-        verbose_name_plural = "maten"
-        ordering = ["code", "municipality__name", "period"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["municipality", "code", "year", "period"], name="measure_unique"
-            ),
-            models.CheckConstraint(condition=Q(value__gte=0), name="measure_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return (
-            f"{self.code} {self.municipality} {self.year}{' ' + self.period if self.period else ''}"
-        )
-
-
-class AllocationModel(models.Model):
-    """The allocation model of a partnership for a budget year: who takes part (in which
-    group), the parameters and service lines, and the cost-price build-up. The measures come
-    from `Measure`; the variants' steps from `AllocationVariant`."""
-
-    partnership = models.ForeignKey(
-        Partnership, verbose_name="samenwerking", on_delete=models.CASCADE, related_name="+"
-    )
-    year = models.PositiveSmallIntegerField(
-        "begrotingsjaar", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
-    )
-    name = models.CharField("naam", max_length=200)
-    bron = models.CharField("bron", max_length=300, blank=True)
-    inputs = models.JSONField(
-        "invoer",
-        encoder=DjangoJSONEncoder,
-        help_text="groepen, deelnemers, parameters en diensten in het formaat "
-        "verdeelmodel-invoer/1 (zonder maten: die komen uit de tabel maten).",
-    )
-    cost_price = models.JSONField(
-        "kostprijsopbouw", null=True, blank=True, encoder=DjangoJSONEncoder
-    )
-
-    class Meta:
-        verbose_name = "verdeelmodel"
-        verbose_name_plural = "verdeelmodellen"
-        constraints = [
-            models.UniqueConstraint(fields=["partnership", "year"], name="allocationmodel_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.year})"
-
-
-class AllocationVariant(models.Model):
-    """One variant of a model: its steps and rounding (format verdeelmodel/1, without invoer)."""
-
-    model = models.ForeignKey(AllocationModel, on_delete=models.CASCADE, related_name="variants")
-    code = models.CharField("code", max_length=20)
-    name = models.CharField("naam", max_length=200)
-    omschrijving = models.TextField("omschrijving", blank=True)
-    definition = models.JSONField("definitie", encoder=DjangoJSONEncoder)
-    order = models.PositiveSmallIntegerField("volgorde", default=0)
-    adopted = models.BooleanField("vastgesteld", default=False)
-
-    class Meta:
-        verbose_name = "variant"
-        verbose_name_plural = "varianten"
-        ordering = ["order", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["model", "code"], name="variant_unique_code"),
-            models.UniqueConstraint(
-                fields=["model"], condition=Q(adopted=True), name="variant_one_adopted"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.model.name}: {self.code}"
-
-
-class ReportBundle(models.Model):
-    """A committee bundle (PDF) of a municipality's partnerships for a year, built in the
-    background. A finished bundle is served again as long as the data's version is the same."""
-
-    class Status(models.TextChoices):
-        WACHTEND = "wachtend", "In de wachtrij"
-        BEZIG = "bezig", "Wordt gemaakt"
-        KLAAR = "klaar", "Klaar"
-        MISLUKT = "mislukt", "Mislukt"
-
-    municipality = models.ForeignKey(
-        "collaborations.Municipality", on_delete=models.CASCADE, related_name="+"
-    )
-    year = models.PositiveSmallIntegerField("jaar")
-    slugs = models.JSONField("samenwerkingen")
-    include_drafts = models.BooleanField("met concepten", default=False)
-    data_version = models.CharField("versie van de gegevens", max_length=64)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WACHTEND)
-    progress = models.PositiveSmallIntegerField("voortgang (%)", default=0)
-    progress_label = models.CharField(max_length=200, blank=True)
-    file = models.FileField(upload_to="bundels/", blank=True)
-    pages = models.PositiveIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "bundel"
-        verbose_name_plural = "bundels"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"Bundel {self.municipality} {self.year} ({self.get_status_display()})"

@@ -10,9 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 
 NVT_WORDS = {"nvt", "n.v.t.", "n.v.t", "nvt.", "niet van toepassing"}
 EMPTY_WORDS = {"", "…", "...", "-"}
+
+
+class FillState(StrEnum):
+    """One vocabulary for a cell and for a table's year: filled in, n.v.t., or not filled in."""
+
+    FILLED = "ingevuld"
+    NOT_APPLICABLE = "nvt"
+    EMPTY = "leeg"
 
 
 @dataclass(frozen=True)
@@ -29,11 +38,10 @@ class Cell:
         return self.amount is not None
 
     @property
-    def state(self) -> str:
-        """'bedrag', 'nvt' or 'leeg' (not filled in)."""
+    def state(self) -> FillState:
         if self.amount is not None:
-            return "bedrag"
-        return "nvt" if self.not_applicable else "leeg"
+            return FillState.FILLED
+        return FillState.NOT_APPLICABLE if self.not_applicable else FillState.EMPTY
 
 
 EMPTY = Cell()

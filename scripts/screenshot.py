@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dashboard.chromium import CHROMIUM_ARGS, chromium_path
+from core.chromium import CHROMIUM_ARGS, chromium_path
 
 
 def main() -> None:

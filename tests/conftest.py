@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from collaborations.demo import load_demo
 from collaborations.models import Municipality
-from dashboard.chromium import CHROMIUM_ARGS, chromium_path
+from core.chromium import CHROMIUM_ARGS, chromium_path
 from finance.demo import load_finance_demo
 from tests.factories import UserFactory
 

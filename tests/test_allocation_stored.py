@@ -17,17 +17,17 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from allocation import engine, selectors
+from allocation.demo import load_allocation_demo
+from allocation.models import AllocationVariant, Measure
 from collaborations.models import Municipality
-from finance import selectors, verdeelmodel
-from finance.demo import load_allocation_demo
-from finance.models import AllocationVariant, Measure
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-PUBLISHED = json.loads(
-    (verdeelmodel.DATA_DIR / "vt2018_published.json").read_text(encoding="utf-8")
-)["overzicht_100"]
-COMPARE = reverse("allocation-compare", args=["arnhem", "vtgm", 2018])
+PUBLISHED = json.loads((engine.DATA_DIR / "vt2018_published.json").read_text(encoding="utf-8"))[
+    "overzicht_100"
+]
+COMPARE = reverse("allocation:compare", args=["arnhem", "vtgm", 2018])
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_adopting_a_variant_needs_the_regional_officer(client, vt_model):
     clerk = UserFactory(username="venlo-clerk")
     Municipality.objects.get(slug="venlo").invoerders.add(clerk)
     client.force_login(clerk)
-    adopt = reverse("allocation-adopt", args=["arnhem", "vtgm", 2018])
+    adopt = reverse("allocation:adopt", args=["arnhem", "vtgm", 2018])
     assert client.post(adopt, {"variant": "B"}).status_code == 403
     officer = UserFactory(username="officer")
     Municipality.objects.get(slug="arnhem").invoerders.add(officer)
@@ -106,7 +106,7 @@ def test_adopting_a_variant_needs_the_regional_officer(client, vt_model):
     assert client.post(adopt, {"variant": "B"}).status_code == 302
     assert AllocationVariant.objects.get(adopted=True).code == "B"
     # The adopted variant's amount is now each participant's contribution on its year page.
-    page = client.get(reverse("year-detail", args=["rheden", "vtgm", 2018])).content.decode()
+    page = client.get(reverse("reports:year", args=["rheden", "vtgm", 2018])).content.decode()
     assert f"€ {PUBLISHED['B']['Rheden']:,}".replace(",", ".") in page
     assert "?deelnemer=Rheden" in page
 
@@ -124,7 +124,7 @@ def test_settling_a_result_adds_up_exactly(client, vt_model):
 
 
 def test_explanation_for_one_participant(client, vt_model):
-    url = reverse("allocation-explain", args=["rheden", "vtgm", 2018, "C1"])
+    url = reverse("allocation:explain", args=["rheden", "vtgm", 2018, "C1"])
     page = client.get(url + "?deelnemer=Rheden").content.decode()
     assert "Bijdrage van Rheden:" in page and "€ 266.600" in page
     assert client.get(url + "?deelnemer=Venlo").status_code == 404
@@ -138,7 +138,7 @@ def test_allocate_command_stored_variant_as_json(vt_model, capsys):
 
 
 def test_allocate_command_readable_table_from_a_file(capsys):
-    call_command("allocate", str(verdeelmodel.DATA_DIR / "vt2018" / "A-jeugd.json"))
+    call_command("allocate", str(engine.DATA_DIR / "vt2018" / "A-jeugd.json"))
     out = capsys.readouterr().out
     assert "€ 1.264.800" in out  # Arnhem, A-jeugd
     assert "Totaal" in out

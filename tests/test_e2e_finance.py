@@ -67,7 +67,7 @@ def test_year_page_with_tables_and_charts_is_accessible(
 def test_comparison_and_explanation_pages_are_accessible(
     page, live_server, demo, login, assert_accessible
 ):
-    from finance.demo import load_allocation_demo
+    from allocation.demo import load_allocation_demo
 
     load_allocation_demo()
     base = f"{live_server.url}/arnhem/samenwerkingen/vtgm/2018/verdeelmodel/"

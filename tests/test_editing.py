@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from collaborations import services
 from collaborations.models import KERN_MAX_LENGTH, Term, Vocabulary, YearRecord
-from collaborations.services import StaleVersionError
+from core.locking import StaleVersionError
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def zvh_2017(demo) -> YearRecord:
 
 
 def edit_url(section: str, year: int = 2017) -> str:
-    return reverse("year-edit", args=["venlo", "zvh", year, section])
+    return reverse("collaborations:year-edit", args=["venlo", "zvh", year, section])
 
 
 def test_clerk_changes_an_answer_and_sees_it_on_the_page(clerk_client, zvh_2017):
@@ -121,7 +121,7 @@ def test_motives_form_saves_submotives_main_motives_and_answers(clerk_client, zv
     assert list(zvh_2017.belangrijkste_motieven.all()) == [uitbesteden]
     answer = zvh_2017.motive_answers.get()
     assert (answer.motief, answer.antwoord) == (uitbesteden, "deels")
-    page = clerk_client.get(reverse("year-detail", args=["venlo", "zvh", 2017])).content.decode()
+    page = clerk_client.get(reverse("reports:year", args=["venlo", "zvh", 2017])).content.decode()
     assert "Beter zicht krijgen op wat leeft in de samenleving" in page
     assert "Nog niet alle taken" in page
 
@@ -151,9 +151,9 @@ def test_aandeel_rejects_nonsense_with_a_message_naming_the_field(clerk_client, 
 
 
 def test_new_year_copies_last_years_answers_as_an_unreviewed_draft(clerk_client, zvh_2017):
-    response = clerk_client.post(reverse("year-start", args=["venlo", "zvh"]))
+    response = clerk_client.post(reverse("collaborations:year-start", args=["venlo", "zvh"]))
     new = YearRecord.objects.get(participation=zvh_2017.participation, year=2018)
-    assert response["Location"] == reverse("year-detail", args=["venlo", "zvh", 2018])
+    assert response["Location"] == reverse("reports:year", args=["venlo", "zvh", 2018])
     assert new.status == YearRecord.Status.CONCEPT
     assert not new.nagekeken
     assert new.copied_from == zvh_2017
@@ -164,7 +164,7 @@ def test_new_year_copies_last_years_answers_as_an_unreviewed_draft(clerk_client,
     assert "overgenomen van 2017 en nog niet nagekeken" in page
     # Publishing marks it reviewed; the public sees it only then.
     clerk_client.post(
-        reverse("year-status", args=["venlo", "zvh", 2018]),
+        reverse("collaborations:year-status", args=["venlo", "zvh", 2018]),
         {"actie": "publiceren", "version": new.version},
     )
     new.refresh_from_db()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from collaborations import services as collab_services
 from collaborations.models import Municipality, Participation, YearRecord
 from finance import services
-from finance.models import FinanceAmount, Kind, SplitKeyComponent, Table
+from finance.models import FinanceAmount, FinanceTableYear, Kind, SplitKeyComponent, Table
 from finance.money import EMPTY, NVT, Cell
 from tests.factories import UserFactory
 
@@ -100,11 +100,11 @@ def test_a_budget_figure_is_entered_once(clerk_client, clerk, venlo_zvh):
     """Begroting 2018 on the 2017 page is the same figure as Begroting 2018 on the 2018 page."""
     collab_services.start_new_year(user=clerk, participation=venlo_zvh)
     grid = clerk_client.get(
-        reverse("finance-grid", args=["venlo", "zvh", 2018, "kosten"]) + "?kopieer=1"
+        reverse("finance:grid", args=["venlo", "zvh", 2018, "kosten"]) + "?kopieer=1"
     ).content.decode()
     assert 'value="276.235"' in grid  # the copied line brings its begroting 2018
     response = clerk_client.post(
-        reverse("finance-grid", args=["venlo", "zvh", 2018, "kosten"]),
+        reverse("finance:grid", args=["venlo", "zvh", 2018, "kosten"]),
         grid_post([("gemeentelijke bijdrage incl nazorg ex-gedetineerden", "281.017", "", "")]),
     )
     assert response.status_code == 302
@@ -137,8 +137,8 @@ def grid_post(rows, version="", prefix="regel") -> dict:
 
 
 def test_grid_saves_dutch_amounts_and_computes_the_total(clerk_client, venlo_zvh):
-    url = reverse("finance-grid", args=["venlo", "zvh", 2017, "baten"])
-    version = services.FinanceTableYear.objects.get(
+    url = reverse("finance:grid", args=["venlo", "zvh", 2017, "baten"])
+    version = FinanceTableYear.objects.get(
         participation=venlo_zvh, table="baten", year=2017
     ).version
     response = clerk_client.post(
@@ -161,7 +161,7 @@ def test_grid_saves_dutch_amounts_and_computes_the_total(clerk_client, venlo_zvh
 
 
 def test_grid_refuses_a_bad_value_naming_row_and_column_and_keeps_the_rest(clerk_client):
-    url = reverse("finance-grid", args=["venlo", "zvh", 2017, "kosten"])
+    url = reverse("finance:grid", args=["venlo", "zvh", 2017, "kosten"])
     response = clerk_client.post(
         url,
         grid_post(
@@ -178,7 +178,7 @@ def test_grid_refuses_a_bad_value_naming_row_and_column_and_keeps_the_rest(clerk
 
 
 def test_grid_detects_a_stale_version(clerk_client, venlo_zvh):
-    url = reverse("finance-grid", args=["venlo", "zvh", 2017, "kosten"])
+    url = reverse("finance:grid", args=["venlo", "zvh", 2017, "kosten"])
     response = clerk_client.post(url, grid_post([("x", "1", "", "")], version="99"))
     assert response.status_code == 400
     assert "Iemand anders heeft deze tabel opgeslagen" in page_text(response)
@@ -189,7 +189,7 @@ def test_shared_tables_are_for_the_responsible_clerk_only(client, demo):
     Municipality.objects.get(slug="venray").invoerders.add(venray_clerk)
     client.force_login(venray_clerk)
     assert (
-        client.get(reverse("finance-grid", args=["venlo", "zvh", 2017, "resultaten"])).status_code
+        client.get(reverse("finance:grid", args=["venlo", "zvh", 2017, "resultaten"])).status_code
         == 403
     )
 
@@ -217,7 +217,7 @@ def test_consistency_signal_is_shown_to_clerks_only(client, clerk_client, demo):
 
 def test_split_key_form_saves_components(clerk_client, venlo_zvh):
     record = YearRecord.objects.get(participation=venlo_zvh, year=2017)
-    url = reverse("split-key", args=["venlo", "zvh", 2017])
+    url = reverse("finance:split-key", args=["venlo", "zvh", 2017])
     assert "61,571" in clerk_client.get(url).content.decode()
     data = {
         "sleutel-TOTAL_FORMS": "1",
@@ -252,10 +252,10 @@ def test_year_page_queries_stay_fixed_with_three_full_years(
     for table in (Table.KOSTEN, Table.BATEN, Table.RESULTATEN, Table.EIGEN_VERMOGEN):
         for year in (2015, 2016, 2017):
             existing = (
-                services.FinanceTableYear.objects.filter(table=table, year=year)
+                FinanceTableYear.objects.filter(table=table, year=year)
                 .filter(participation=venlo_zvh)
                 .first()
-                or services.FinanceTableYear.objects.filter(
+                or FinanceTableYear.objects.filter(
                     table=table, year=year, partnership=venlo_zvh.partnership
                 ).first()
             )
@@ -277,7 +277,7 @@ def test_year_page_queries_stay_fixed_with_three_full_years(
 def test_vreemd_vermogen_is_offered_to_clerks_and_shown_once_filled(client, clerk_client, demo):
     assert "Vreemd vermogen" not in page_text(Client().get(ZVH_2017))
     clerk_page = clerk_client.get(ZVH_2017).content.decode()
-    grid_url = reverse("finance-grid", args=["venlo", "zvh", 2017, "vreemd_vermogen"])
+    grid_url = reverse("finance:grid", args=["venlo", "zvh", 2017, "vreemd_vermogen"])
     assert grid_url in clerk_page
     response = clerk_client.post(grid_url, grid_post([("Langlopende lening", "250.000", "", "")]))
     assert response.status_code == 302

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard.formatting import (
+from core.formatting import (
     NumberParseError,
     format_money,
     format_number,

@@ -4,14 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from dashboard.formatting import parse_decimal
-from finance import charts
+from core import charts
+from core.formatting import parse_decimal
 from finance.money import EMPTY, NVT, Cell, difference, parse_cell, percent_change, total
 
 
 def test_three_states_stay_apart_from_zero():
     zero = Cell(amount=Decimal(0))
-    assert [EMPTY.state, NVT.state, zero.state] == ["leeg", "nvt", "bedrag"]
+    assert [EMPTY.state, NVT.state, zero.state] == ["leeg", "nvt", "ingevuld"]
     assert total([EMPTY, EMPTY]) == EMPTY  # nothing filled in: no total, not € 0
     assert total([NVT, NVT]) == NVT
     assert total([zero, EMPTY]) == zero  # zero is a figure
@@ -40,8 +40,8 @@ def test_variance_and_change():
         ("…", "leeg", None),
         ("n.v.t.", "nvt", None),
         ("NVT", "nvt", None),
-        ("0", "bedrag", Decimal(0)),
-        ("€ 1.234.567,89", "bedrag", Decimal("1234567.89")),
+        ("0", "ingevuld", Decimal(0)),
+        ("€ 1.234.567,89", "ingevuld", Decimal("1234567.89")),
     ],
 )
 def test_grid_cells_read_every_state(text, state, amount):

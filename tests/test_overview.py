@@ -116,7 +116,7 @@ def test_compare_two_partnerships(client, demo):
 
 def test_compare_across_municipalities_with_per_inhabitant(client, demo):
     venlo = Participation.objects.get(partnership__slug="zvh", municipality__slug="venlo")
-    from finance.models import Measure
+    from allocation.models import Measure
 
     Measure.objects.create(
         municipality=venlo.municipality,

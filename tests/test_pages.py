@@ -141,7 +141,7 @@ def test_help_texts_are_not_on_the_public_page(client, demo):
 
 
 def test_editing_needs_a_login(client, demo):
-    url = reverse("year-edit", args=["venlo", "zvh", 2017, "beoogde-resultaten"])
+    url = reverse("collaborations:year-edit", args=["venlo", "zvh", 2017, "beoogde-resultaten"])
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith("/inloggen/")
@@ -151,6 +151,6 @@ def test_a_clerk_of_another_municipality_cannot_edit(client, demo):
     other = UserFactory(username="wijchen-clerk")
     other.gemeenten.add(Municipality.objects.get(slug="wijchen"))
     client.force_login(other)
-    url = reverse("year-edit", args=["venlo", "zvh", 2017, "beoogde-resultaten"])
+    url = reverse("collaborations:year-edit", args=["venlo", "zvh", 2017, "beoogde-resultaten"])
     assert client.get(url).status_code == 403
     assert client.post(url, {"version": 1, "beoogd_kern": "x"}).status_code == 403

@@ -10,11 +10,12 @@ from pypdf import PdfReader
 
 from django.contrib.auth.models import AnonymousUser
 
+from allocation.demo import load_allocation_demo
 from collaborations import services as collab_services
 from collaborations.models import Municipality, Participation, YearRecord
-from finance import reports, services
-from finance.demo import load_allocation_demo
-from finance.models import ReportBundle
+from core import pdf as core_pdf
+from reports import documents, services
+from reports.models import ReportBundle
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def pdf_text(pdf: bytes) -> tuple[PdfReader, list[str]]:
 
 
 def test_year_report_html_uses_the_page_fragments(zvh):
-    html = reports.year_report_html(zvh, 2017, AnonymousUser())
+    html = documents.year_report_html(zvh, 2017, AnonymousUser())
     assert '<html lang="nl">' in html
     for text in [
         "€ 1.281.406",
@@ -72,8 +73,8 @@ def test_fetcher_fetches_nothing_but_our_static_files(zvh):
       <img src="file:///etc/passwd" alt="a"><img src="http://169.254.169.254/latest" alt="b">
       <img src="/static/../../manage.py" alt="c">
       <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="d"><p>tekst</p></body></html>"""
-    log = reports.FetchLog()
-    reports.render_pdf(html, log=log)
+    log = core_pdf.FetchLog()
+    core_pdf.render_pdf(html, log=log)
     assert any(u.endswith("/static/css/pdf.css") for u in log.served)
     assert {
         "file:///etc/passwd",
@@ -91,10 +92,10 @@ def test_user_entered_links_are_not_fetched(zvh, clerk):
         expected_version=record.version,
         fields={"beoogd_inhoud": '<img src="file:///etc/passwd"> zie http://10.0.0.1/x.png'},
     )
-    log = reports.FetchLog()
-    pdf = reports.render_pdf(reports.year_report_html(zvh, 2017, AnonymousUser()), log=log)
+    log = core_pdf.FetchLog()
+    pdf = core_pdf.render_pdf(documents.year_report_html(zvh, 2017, AnonymousUser()), log=log)
     assert log.refused == []  # the text is escaped: there is nothing to fetch
-    assert all(u.startswith(reports.STATIC_PREFIX) or u.startswith("data:") for u in log.served)
+    assert all(u.startswith(core_pdf.STATIC_PREFIX) or u.startswith("data:") for u in log.served)
     assert "file:///etc/passwd" in "\n".join(pdf_text(pdf)[1])  # shown as text, not fetched
 
 

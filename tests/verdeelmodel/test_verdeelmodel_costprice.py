@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from finance.verdeelmodel import DATA_DIR, load_definition_file, round_half_up
-from finance.verdeelmodel.costprice import (
+from allocation.engine import DATA_DIR, load_definition_file, round_half_up
+from allocation.engine.costprice import (
     CostPriceParameters,
     SalaryScale,
     allocation_rate,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from finance.verdeelmodel import (
+from allocation.engine import (
     DATA_DIR,
     DefinitionError,
     allocate,
@@ -379,7 +379,7 @@ def test_build_definition_from_a_stored_model_and_inputs() -> None:
 
 def test_package_does_not_import_django() -> None:
     code = (
-        "import sys, finance.verdeelmodel.cli, finance.verdeelmodel.costprice;"
+        "import sys, allocation.engine.cli, allocation.engine.costprice;"
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django imported'"
     )
     root = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from finance.verdeelmodel import DefinitionError, allocate, load_definition_text, parse_definition
+from allocation.engine import DefinitionError, allocate, load_definition_text, parse_definition
 
 BASE: dict[str, Any] = {
     "formaat": "verdeelmodel/1",

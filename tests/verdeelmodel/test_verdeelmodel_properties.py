@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from finance.verdeelmodel import (
+from allocation.engine import (
     AllocationResult,
     allocate,
     distribute,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from finance.verdeelmodel import DATA_DIR, allocate, parse_definition, round_half_up
+from allocation.engine import DATA_DIR, allocate, parse_definition, round_half_up
 
 from .vt2018 import DETAIL_VARIANTS, VARIANTS, expected, published, result
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from finance.verdeelmodel import (
+from allocation.engine import (
     DATA_DIR,
     VT2018_VARIANTS,
     AllocationResult,

@@ -1,0 +1,4 @@
+"""Fixed lists of the allocation app."""
+
+# Sub-paths of `…/<jaar>/verdeelmodel/` that a variant code may never take.
+RESERVED_VARIANT_CODES = ("pdf", "vaststellen")

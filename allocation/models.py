@@ -1,0 +1,137 @@
+"""The verdeelmodel as stored: measures per municipality, and per partnership and budget year a
+model with its variants (one of them adopted). The engine (`allocation.engine`) computes;
+these models only keep its inputs and definitions.
+
+The tables were created by the `finance` app and keep their names (`db_table`).
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from collaborations.models import Partnership
+
+from .constants import RESERVED_VARIANT_CODES
+
+
+def validate_variant_code(value: str) -> None:
+    """A variant code is part of a path: it may not be one of the fixed sub-paths."""
+    if value.lower() in RESERVED_VARIANT_CODES:
+        raise ValidationError(
+            f"De code “{value}” is gereserveerd voor een pagina; kies een andere code."
+        )
+
+
+class Measure(models.Model):
+    """A named measure of a municipality for a year (inwoners, jeugdinwoners, objective
+    budgets, production counts per service line per period) with its source."""
+
+    municipality = models.ForeignKey(
+        "collaborations.Municipality",
+        verbose_name="gemeente",
+        on_delete=models.CASCADE,
+        related_name="measures",
+    )
+    code = models.SlugField("maat", max_length=60, help_text="Bijvoorbeeld inwoners of duvo.")
+    year = models.PositiveSmallIntegerField(
+        "jaar", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    period = models.CharField(
+        "periode",
+        max_length=20,
+        blank=True,
+        help_text="Leeg voor één waarde per jaar; anders bijvoorbeeld 2016 of 2016-K1.",
+    )
+    value = models.DecimalField("waarde", max_digits=20, decimal_places=4)
+    omschrijving = models.CharField("omschrijving", max_length=200, blank=True)
+    eenheid = models.CharField("eenheid", max_length=40, blank=True)
+    bron = models.CharField("bron", max_length=300, blank=True)
+    peildatum = models.DateField("peildatum", null=True, blank=True)
+
+    class Meta:
+        db_table = "finance_measure"
+        verbose_name = "maat"
+        verbose_name_plural = "maten"
+        ordering = ["code", "municipality__name", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "code", "year", "period"], name="measure_unique"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="measure_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.code} {self.municipality} {self.year}{' ' + self.period if self.period else ''}"
+        )
+
+
+class AllocationModel(models.Model):
+    """The allocation model of a partnership for a budget year: who takes part (in which
+    group), the parameters and service lines, and the cost-price build-up. The measures come
+    from `Measure`; the variants' steps from `AllocationVariant`."""
+
+    partnership = models.ForeignKey(
+        Partnership, verbose_name="samenwerking", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(
+        "begrotingsjaar", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
+    name = models.CharField("naam", max_length=200)
+    bron = models.CharField("bron", max_length=300, blank=True)
+    inputs = models.JSONField(
+        "invoer",
+        encoder=DjangoJSONEncoder,
+        help_text="groepen, deelnemers, parameters en diensten in het formaat "
+        "verdeelmodel-invoer/1 (zonder maten: die komen uit de tabel maten).",
+    )
+    cost_price = models.JSONField(
+        "kostprijsopbouw", null=True, blank=True, encoder=DjangoJSONEncoder
+    )
+
+    class Meta:
+        db_table = "finance_allocationmodel"
+        verbose_name = "verdeelmodel"
+        verbose_name_plural = "verdeelmodellen"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year"], name="allocationmodel_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+
+class AllocationVariant(models.Model):
+    """One variant of a model: its steps and rounding (format verdeelmodel/1, without invoer)."""
+
+    model = models.ForeignKey(AllocationModel, on_delete=models.CASCADE, related_name="variants")
+    code = models.CharField(
+        "code",
+        max_length=20,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_-]+$", "Alleen letters, cijfers, - en _."),
+            validate_variant_code,
+        ],
+    )
+    name = models.CharField("naam", max_length=200)
+    omschrijving = models.TextField("omschrijving", blank=True)
+    definition = models.JSONField("definitie", encoder=DjangoJSONEncoder)
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+    adopted = models.BooleanField("vastgesteld", default=False)
+
+    class Meta:
+        db_table = "finance_allocationvariant"
+        verbose_name = "variant"
+        verbose_name_plural = "varianten"
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "code"], name="variant_unique_code"),
+            models.UniqueConstraint(
+                fields=["model"], condition=Q(adopted=True), name="variant_one_adopted"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model.name}: {self.code}"

@@ -1,0 +1,130 @@
+"""The verdeelmodel pages: the variants side by side (with export and settlement), adopting a
+variant, and the explanation trail of one variant. Thin: reads via selectors, writes via
+services."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
+
+from collaborations import selectors as collab_selectors
+from collaborations.navigation import crumbs
+from core.http import export_response
+
+from . import engine, selectors, services
+from .comparison import UnknownParticipant, cost_price_view, trail_view
+from .forms import SettlementForm
+from .permissions import can_manage_allocation
+from .resources import comparison_dataset
+
+
+class ComparisonView(View):
+    """The variants of a partnership's allocation model side by side, per municipality."""
+
+    template_name = "allocation/comparison.html"
+
+    def get(self, request, municipality_slug, slug, year):
+        participation = collab_selectors.get_participation(municipality_slug, slug)
+        model = selectors.get_allocation_model(slug, year)
+        comparison = selectors.comparison(model)
+        export = request.GET.get("_export")
+        if export in {"xlsx", "csv"}:
+            return export_response(
+                comparison_dataset(comparison), export, f"verdeelmodel-{slug}-{year}"
+            )
+        choices = _measure_choices(model)
+        settle_form = SettlementForm(
+            request.GET if "resultaat" in request.GET else None, measures=choices
+        )
+        settled = None
+        if settle_form.is_bound and settle_form.is_valid():
+            settled = selectors.settlement(
+                comparison,
+                settle_form.cleaned_data["resultaat"],
+                settle_form.cleaned_data["sleutel"],
+            )
+        return render(
+            request,
+            self.template_name,
+            {
+                "participation": participation,
+                "partnership": participation.partnership,
+                "municipality": participation.municipality,
+                "model": model,
+                "comparison": comparison,
+                "can_adopt": can_manage_allocation(request.user, model.partnership),
+                "settle_form": settle_form,
+                "settled": settled,
+                "settle_label": dict(choices).get(request.GET.get("sleutel", ""), ""),
+                "cost": cost_price_view(model),
+                "crumbs": crumbs(
+                    participation.municipality, participation, None, f"Verdeelmodel {year}"
+                ),
+            },
+        )
+
+
+class AdoptVariantView(LoginRequiredMixin, View):
+    def post(self, request, municipality_slug, slug, year):
+        model = selectors.get_allocation_model(slug, year)
+        variant = model.variants.filter(code=request.POST.get("variant", "")).first()
+        if variant is None:
+            messages.error(request, "Kies een bestaande variant.")
+        else:
+            services.adopt_variant(user=request.user, variant=variant)
+            messages.success(
+                request,
+                f"{variant.name} is vastgesteld: de bedragen staan nu bij het aandeel van elke "
+                "gemeente.",
+            )
+        return HttpResponseRedirect(
+            reverse("allocation:compare", args=[municipality_slug, slug, year])
+        )
+
+
+class ExplanationView(View):
+    """The explanation trail of one variant, step by step; optionally for one participant."""
+
+    template_name = "allocation/explanation.html"
+
+    def get(self, request, municipality_slug, slug, year, variant):
+        participation = collab_selectors.get_participation(municipality_slug, slug)
+        model = selectors.get_allocation_model(slug, year)
+        stored = model.variants.filter(code=variant).first()
+        if stored is None:
+            raise Http404("Deze variant bestaat niet.")
+        result = engine.allocate(selectors.variant_definition(stored))
+        only = request.GET.get("deelnemer") or None
+        try:
+            steps = trail_view(result, only)
+        except UnknownParticipant as exc:
+            raise Http404("Deze deelnemer hoort niet bij het verdeelmodel.") from exc
+        return render(
+            request,
+            self.template_name,
+            {
+                "participation": participation,
+                "partnership": participation.partnership,
+                "municipality": participation.municipality,
+                "model": model,
+                "variant": stored,
+                "result": result,
+                "only": only,
+                "steps": steps,
+                "crumbs": crumbs(
+                    participation.municipality,
+                    participation,
+                    None,
+                    f"Verdeelmodel {year}: variant {variant}",
+                ),
+            },
+        )
+
+
+def _measure_choices(model) -> list[tuple[str, str]]:
+    return [("bijdrage", "naar rato van de bijdrage volgens de vastgestelde variant")] + [
+        (code, f"naar rato van: {label or code}")
+        for code, label in selectors.measure_choices(model)
+    ]

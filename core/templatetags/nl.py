@@ -1,0 +1,124 @@
+"""Template filters for Dutch output: `{{ bedrag|euro }}`, `{{ aandeel|procent }}`.
+
+Loaded as a template builtin (settings.TEMPLATES), so templates need no `{% load %}`.
+"""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from core.formatting import format_money, format_number, format_percent
+
+register = template.Library()
+
+# "Not filled in" in a table cell: an ellipsis for the eye, words for a screen reader. The one
+# markup for it, in pages, PDFs and django-tables2 cells alike.
+NOT_FILLED_IN = mark_safe(
+    '<span aria-hidden="true">…</span><span class="visually-hidden">niet ingevuld</span>'
+)
+
+
+@register.simple_tag
+def niet_ingevuld() -> SafeString:
+    """`{% niet_ingevuld %}`: the markup of an amount that is not filled in."""
+    return NOT_FILLED_IN
+
+
+@register.filter
+def euro_of_leeg(value: Decimal | int | None) -> str:
+    """`€ 1.281.406`, or the "not filled in" markup for None (zero stays `€ 0`)."""
+    if value is None or value == "":
+        return NOT_FILLED_IN
+    return euro(value)
+
+
+@register.filter
+def euro(value: Decimal | int | None, decimals: int | None = None) -> str:
+    """`€ 1.281.406`, or `€ 1.234.567,89` when the amount has cents (never rounded away).
+
+    An empty string for None: templates decide how to show "not filled in".
+    """
+    if value is None or value == "":
+        return ""
+    if decimals is None:
+        decimals = 0 if Decimal(value) == Decimal(value).to_integral_value() else 2
+    return format_money(value, decimals)
+
+
+@register.filter
+def getal(value: Decimal | int | None, decimals: int = 0) -> str:
+    if value is None or value == "":
+        return ""
+    return format_number(value, decimals)
+
+
+@register.filter
+def procent(value: Decimal | int | None, decimals: int | None = None) -> str:
+    if value is None or value == "":
+        return ""
+    return format_percent(value, decimals)
+
+
+@register.filter(needs_autoescape=True)
+def tekst(value: object, autoescape: bool = True) -> str:
+    """Free text with line breaks, or a plain "Niet ingevuld" — never an empty heading."""
+    from django.template.defaultfilters import linebreaksbr
+
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return mark_safe('<span class="leeg">Niet ingevuld</span>')
+    return linebreaksbr(value, autoescape=autoescape)
+
+
+@register.filter
+def verschil(value: Decimal | None) -> str:
+    """A difference in euros with its sign: `+€ 4.782`, `−€ 4.782`, `€ 0`."""
+    if value is None:
+        return ""
+    if value > 0:
+        return "+" + format_money(value)
+    if value < 0:
+        return "−" + format_money(-value)
+    return format_money(value)
+
+
+@register.filter
+def procentverschil(value: Decimal | None) -> str:
+    """A change in percent with one decimal and its sign: `+2,5%`."""
+    if value is None:
+        return ""
+    text = format_percent(abs(value), 1)
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
+@register.filter
+def index(sequence, position: int):
+    """`{{ values|index:i }}`: the element at a position (for parallel lists in tables)."""
+    try:
+        return sequence[position]
+    except (IndexError, TypeError):
+        return None
+
+
+@register.filter
+def verschil_centen(value: Decimal | None) -> str:
+    """A difference with its sign, to the cent: `+€ 12,35`."""
+    if value is None:
+        return ""
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return sign + format_money(abs(value), 2)
+
+
+@register.filter
+def mul100(value: Decimal | None) -> Decimal | None:
+    """A fraction as a percentage number: 0.0535 → 5.35 (then `|procent`)."""
+    return None if value is None else Decimal(value) * 100
+
+
+@register.filter
+def get(mapping, key):
+    """`{{ amounts|get:name }}`: a value from a mapping by a variable key."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,79 @@
+"""The documents: the HTML of one partnership's year, of the comparison of allocation variants
+and of the committee bundle, built from the same template fragments as the web pages.
+`core.pdf.render_pdf` turns them into tagged PDFs."""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from allocation import selectors as allocation_selectors
+from allocation.comparison import cost_price_view
+
+from .selectors.year import year_context
+
+
+def _status(record) -> str:
+    if record is None:
+        return "Geen gegevens"
+    text = "Gepubliceerd" if record.status == "gepubliceerd" else "Concept"
+    return text if record.nagekeken else f"{text}, niet nagekeken"
+
+
+def year_report_html(participation, year: int, user) -> str:
+    context = year_context(participation, year, user)
+    partnership = participation.partnership
+    context.update(
+        {
+            "title": f"{partnership.name} ({partnership.afkorting}) {year} — "
+            f"{participation.municipality.name}",
+            "year": year,
+            "status": _status(context["record"]),
+            "generated": timezone.localtime(),
+        }
+    )
+    return render_to_string("reports/year_pdf.html", context)
+
+
+def comparison_report_html(participation, model) -> str:
+    return render_to_string(
+        "reports/comparison_pdf.html",
+        {
+            "title": f"{model.partnership.name}: verdeelmodel {model.year}",
+            "municipality": participation.municipality,
+            "partnership": participation.partnership,
+            "year": model.year,
+            "status": "Vastgestelde variant"
+            if any(v.adopted for v in model.variants.all())
+            else "Nog geen variant vastgesteld",
+            "generated": timezone.localtime(),
+            "model": model,
+            "comparison": allocation_selectors.comparison(model),
+            "cost": cost_price_view(model),
+        },
+    )
+
+
+def bundle_html(municipality, year: int, participations, user, progress=None) -> str:
+    """The committee bundle: cover, table of contents, one section per partnership."""
+    sections = []
+    total = len(participations)
+    for index, participation in enumerate(participations, start=1):
+        prefix = f"sw-{participation.partnership.slug}-"
+        context = year_context(participation, year, user, id_prefix=prefix)
+        context["status"] = _status(context["record"])
+        sections.append(context)
+        if progress:
+            progress(0.5 * index / max(total, 1), f"{index} van {total} samenwerkingen verzameld")
+    drafts = any(s["record"] and s["record"].status != "gepubliceerd" for s in sections)
+    return render_to_string(
+        "reports/bundle_pdf.html",
+        {
+            "title": f"Samenwerkingsverbanden {municipality.name} {year}",
+            "municipality": municipality,
+            "year": year,
+            "sections": sections,
+            "status": "inclusief concepten" if drafts else "gepubliceerde gegevens",
+            "generated": timezone.localtime(),
+        },
+    )

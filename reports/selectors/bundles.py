@@ -1,0 +1,51 @@
+"""Reads for committee bundles: which participations, the data's fingerprint, a bundle."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db.models import Count, Max, Q, Sum
+from django.http import Http404
+
+from allocation.models import AllocationVariant
+from collaborations.models import Participation, YearRecord
+from finance.models import FinanceTableYear
+from reports.models import ReportBundle
+
+
+def data_version(municipality, year: int, participations) -> str:
+    """A fingerprint of everything a bundle shows: changes when any of its data changes."""
+    ids = [p.pk for p in participations]
+    partnership_ids = [p.partnership_id for p in participations]
+    records = YearRecord.objects.filter(participation_id__in=ids, year=year).aggregate(
+        n=Count("id"), v=Sum("version"), t=Max("updated_at")
+    )
+    tables = FinanceTableYear.objects.filter(
+        Q(participation_id__in=ids) | Q(partnership_id__in=partnership_ids),
+        year__in=[year, year - 1, year - 2],
+    ).aggregate(n=Count("id"), v=Sum("version"))
+    adopted = list(
+        AllocationVariant.objects.filter(
+            model__partnership_id__in=partnership_ids, model__year=year, adopted=True
+        ).values_list("pk", flat=True)
+    )
+    key = repr((sorted(ids), year, records, tables, adopted))
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def bundle_participations(municipality, slugs: list[str]) -> list[Participation]:
+    qs = (
+        Participation.objects.filter(municipality=municipality)
+        .select_related("partnership", "municipality")
+        .order_by("partnership__name")
+    )
+    if slugs:
+        qs = qs.filter(partnership__slug__in=slugs)
+    return list(qs)
+
+
+def get_bundle(municipality, pk: int) -> ReportBundle:
+    try:
+        return ReportBundle.objects.get(pk=pk, municipality=municipality)
+    except ReportBundle.DoesNotExist as exc:
+        raise Http404("Deze bundel bestaat niet.") from exc

@@ -1,0 +1,51 @@
+"""Every write of the reports app: asking for a committee bundle."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from collaborations.models import Municipality
+from collaborations.permissions import User, user_can_edit
+
+from .models import ReportBundle
+from .selectors.bundles import bundle_participations, data_version
+from .tasks import build_bundle
+
+
+@transaction.atomic
+def request_bundle(
+    *, user: User, municipality: Municipality, year: int, slugs: list[str]
+) -> ReportBundle:
+    """Ask for a committee bundle. A finished bundle of the same data is reused, not rebuilt;
+    otherwise a new one is queued for the worker."""
+    participations = bundle_participations(municipality, slugs)
+    if not participations:
+        raise ValidationError("Kies ten minste één samenwerking.")
+    include_drafts = user_can_edit(user, municipality)
+    version = data_version(municipality, year, participations)
+    chosen = sorted(p.partnership.slug for p in participations)
+    existing = ReportBundle.objects.filter(
+        municipality=municipality,
+        year=year,
+        slugs=chosen,
+        include_drafts=include_drafts,
+        data_version=version,
+        status__in=[
+            ReportBundle.Status.KLAAR,
+            ReportBundle.Status.WACHTEND,
+            ReportBundle.Status.BEZIG,
+        ],
+    ).first()
+    if existing is not None:
+        return existing
+    bundle = ReportBundle.objects.create(
+        municipality=municipality,
+        year=year,
+        slugs=chosen,
+        include_drafts=include_drafts,
+        data_version=version,
+        requested_by=user if user.is_authenticated else None,
+    )
+    transaction.on_commit(lambda: build_bundle.enqueue(bundle.pk))
+    return bundle

@@ -1,0 +1,28 @@
+"""Every page and document that combines apps: the partnership and year pages, the
+totaaloverzicht, the comparisons, the PDFs and the committee bundle."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+PARTNERSHIP = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/"
+YEAR = f"{PARTNERSHIP}<int:year>/"
+
+urlpatterns = [
+    path("<slug:municipality_slug>/samenwerkingen/", views.overview, name="overview"),
+    path("<slug:municipality_slug>/vergelijken/", views.compare_partnerships, name="compare"),
+    path(PARTNERSHIP, views.partnership_detail, name="partnership"),
+    path(
+        f"{PARTNERSHIP}vergelijken/",
+        views.compare_municipalities,
+        name="compare-municipalities",
+    ),
+    path(YEAR, views.year_detail, name="year"),
+    path(f"{YEAR}pdf/", views.year_pdf, name="year-pdf"),
+    path(f"{YEAR}verdeelmodel/pdf/", views.comparison_pdf, name="allocation-pdf"),
+    path("<slug:municipality_slug>/bundel/", views.bundle_form, name="bundle-form"),
+    path("<slug:municipality_slug>/bundel/<int:pk>/", views.bundle_status, name="bundle-status"),
+    path("<slug:municipality_slug>/bundel/<int:pk>/pdf/", views.bundle_pdf, name="bundle-pdf"),
+]

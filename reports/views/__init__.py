@@ -1,0 +1,18 @@
+"""The views of the reports app, by topic; `reports.urls` names them from here."""
+
+from .documents import bundle_form, bundle_pdf, bundle_status, comparison_pdf, year_pdf
+from .overview import compare_municipalities, compare_partnerships, overview
+from .pages import partnership_detail, year_detail
+
+__all__ = [
+    "bundle_form",
+    "bundle_pdf",
+    "bundle_status",
+    "compare_municipalities",
+    "compare_partnerships",
+    "comparison_pdf",
+    "overview",
+    "partnership_detail",
+    "year_detail",
+    "year_pdf",
+]

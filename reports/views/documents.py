@@ -1,0 +1,105 @@
+"""The PDFs: one partnership's year, the comparison of allocation variants, and the committee
+bundle (asked for here, built in the background, shown with its progress)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from allocation import selectors as allocation_selectors
+from collaborations import selectors as collab_selectors
+from collaborations.navigation import crumbs
+from collaborations.permissions import user_can_edit
+from core.http import pdf_response
+from core.pdf import render_pdf
+from reports import services
+from reports.documents import comparison_report_html, year_report_html
+from reports.selectors.bundles import bundle_participations, get_bundle
+from reports.selectors.overview import default_overview_year
+
+
+def year_pdf(request, municipality_slug, slug, year):
+    participation = collab_selectors.get_participation(municipality_slug, slug)
+    if not any(r.year == year for r in collab_selectors.visible_years(participation, request.user)):
+        raise Http404("Voor dit year is niets gepubliceerd.")
+    html = year_report_html(participation, year, request.user)
+    return pdf_response(render_pdf(html), f"{slug}-{municipality_slug}-{year}.pdf")
+
+
+def comparison_pdf(request, municipality_slug, slug, year):
+    participation = collab_selectors.get_participation(municipality_slug, slug)
+    model = allocation_selectors.get_allocation_model(slug, year)
+    html = comparison_report_html(participation, model)
+    return pdf_response(render_pdf(html), f"verdeelmodel-{slug}-{year}.pdf")
+
+
+def bundle_form(request, municipality_slug):
+    """Choose the year and the partnerships of a committee bundle."""
+    municipality = collab_selectors.get_municipality(municipality_slug)
+    participations = bundle_participations(municipality, [])
+    year = default_overview_year(municipality)
+    error = None
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("jaar", year))
+            bundle = services.request_bundle(
+                user=request.user,
+                municipality=municipality,
+                year=year,
+                slugs=request.POST.getlist("s"),
+            )
+        except (ValueError, ValidationError) as exc:
+            error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        else:
+            return HttpResponseRedirect(
+                reverse("reports:bundle-status", args=[municipality_slug, bundle.pk])
+            )
+    return render(
+        request,
+        "reports/bundle_form.html",
+        {
+            "municipality": municipality,
+            "participations": participations,
+            "year": year,
+            "error": error,
+            "crumbs": crumbs(municipality, current="PDF-bundel"),
+        },
+        status=400 if error else 200,
+    )
+
+
+def bundle_status(request, municipality_slug, pk):
+    municipality = collab_selectors.get_municipality(municipality_slug)
+    bundle = get_bundle(municipality, pk)
+    if request.GET.get("formaat") == "json":
+        return JsonResponse(
+            {
+                "status": bundle.status,
+                "status_label": bundle.get_status_display(),
+                "progress": bundle.progress,
+                "label": bundle.progress_label,
+                "download": reverse("reports:bundle-pdf", args=[municipality_slug, pk])
+                if bundle.status == bundle.Status.KLAAR
+                else None,
+            }
+        )
+    return render(
+        request,
+        "reports/bundle_status.html",
+        {
+            "municipality": municipality,
+            "bundle": bundle,
+            "crumbs": crumbs(municipality, current="PDF-bundel"),
+        },
+    )
+
+
+def bundle_pdf(request, municipality_slug, pk):
+    municipality = collab_selectors.get_municipality(municipality_slug)
+    bundle = get_bundle(municipality, pk)
+    if bundle.status != bundle.Status.KLAAR or not bundle.file:
+        raise Http404("Deze bundel is nog niet klaar.")
+    if bundle.include_drafts and not user_can_edit(request.user, municipality):
+        raise PermissionDenied("Deze bundel bevat concepten.")
+    with bundle.file.open("rb") as handle:
+        return pdf_response(handle.read(), f"samenwerkingen-{municipality_slug}-{bundle.year}.pdf")

@@ -1,0 +1,125 @@
+"""The totaaloverzicht (sortable, filterable, grouped by BBV category, exportable) and the two
+comparisons: partnerships of one municipality, and municipalities of one partnership."""
+
+from django_tables2 import RequestConfig
+from django_tables2.export import TableExport
+
+from django.shortcuts import render
+
+from collaborations import selectors as collab_selectors
+from collaborations.navigation import crumbs
+from reports.filters import OverviewFilter
+from reports.selectors.compare import compare
+from reports.selectors.overview import default_overview_year
+from reports.selectors.overview import overview as overview_rows
+from reports.tables import OverviewTable
+
+BBV_GROUP_ORDER = [
+    "Gemeenschappelijke regeling",
+    "Vennootschappen en coöperaties",
+    "Stichtingen en verenigingen",
+    "Overige verbonden partijen",
+]
+
+
+def overview(request, municipality_slug):
+    """The totaaloverzicht: every partnership of the municipality with its contribution."""
+    municipality = collab_selectors.get_municipality(municipality_slug)
+    try:
+        year = int(request.GET.get("jaar", ""))
+    except ValueError:
+        year = default_overview_year(municipality)
+    queryset = overview_rows(municipality, request.user, year)
+    filterset = OverviewFilter(request.GET or None, queryset=queryset)
+    rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    table = OverviewTable(rows, year=year, municipality=municipality)
+    RequestConfig(request, paginate=False).configure(table)
+    export = request.GET.get("_export")
+    if export in {"xlsx", "csv"}:
+        exporter = TableExport(export, table, exclude_columns=("kies",))
+        return exporter.response(f"samenwerkingen-{municipality.slug}-{year}.{export}")
+    grouped = None
+    if request.GET.get("groepering") == "bbv":
+        grouped = []
+        by_label: dict[str, list] = {}
+        for record in rows:
+            label = getattr(record.partnership.bbv_categorie, "label", None) or "Niet ingedeeld"
+            by_label.setdefault(label, []).append(record)
+        order = BBV_GROUP_ORDER + sorted(set(by_label) - set(BBV_GROUP_ORDER))
+        for index, label in enumerate(label for label in order if label in by_label):
+            group_table = OverviewTable(
+                by_label[label], year=year, municipality=municipality, orderable=False
+            )
+            group_table.caption = f"{label}: bijdrage {year}"
+            group_table.caption_id = f"groep-{index}"
+            grouped.append((label, group_table))
+    query = request.GET.copy()
+    query.pop("_export", None)
+    return render(
+        request,
+        "reports/overview.html",
+        {
+            "municipality": municipality,
+            "year": year,
+            "years": range(year - 3, year + 2),
+            "table": table,
+            "grouped": grouped,
+            "filter": filterset,
+            "query": query.urlencode(),
+            "crumbs": crumbs(municipality),
+        },
+    )
+
+
+def _years(request, default_year: int) -> list[int]:
+    try:
+        until = int(request.GET.get("jaar", default_year))
+    except ValueError:
+        until = default_year
+    return [until - 2, until - 1, until]
+
+
+def compare_partnerships(request, municipality_slug):
+    """Two to six partnerships of a municipality side by side: its key figures per year."""
+    municipality = collab_selectors.get_municipality(municipality_slug)
+    slugs = list(dict.fromkeys(request.GET.getlist("s")))
+    error = None
+    if not 2 <= len(slugs) <= 6:
+        error = "Kies twee tot zes samenwerkingen om te vergelijken."
+    participations = collab_selectors.participations_by_slugs(municipality, slugs[:6])
+    years = _years(request, default_overview_year(municipality))
+    view = compare(
+        participations, years, lambda p: f"{p.partnership.name} ({p.partnership.afkorting})"
+    )
+    return render(
+        request,
+        "reports/compare.html",
+        {
+            "municipality": municipality,
+            "title": f"Samenwerkingen van {municipality.name} vergeleken",
+            "view": view,
+            "error": error,
+            "crumbs": crumbs(municipality, current="Vergelijken"),
+        },
+        status=400 if error else 200,
+    )
+
+
+def compare_municipalities(request, municipality_slug, slug):
+    """One partnership across its participating municipalities."""
+    participation = collab_selectors.get_participation(municipality_slug, slug)
+    participations = collab_selectors.participations_of_partnership(participation.partnership)
+    years = _years(request, default_overview_year(participation.municipality))
+    view = compare(participations, years, lambda p: p.municipality.name)
+    return render(
+        request,
+        "reports/compare.html",
+        {
+            "municipality": participation.municipality,
+            "partnership": participation.partnership,
+            "title": f"{participation.partnership.name}: de deelnemende gemeenten vergeleken",
+            "view": view,
+            "error": None,
+            "crumbs": crumbs(participation.municipality, participation, current="Vergelijken"),
+        },
+    )
