@@ -12,7 +12,7 @@ from collaborations.demo import load_demo
 from collaborations.models import Municipality
 from core.chromium import CHROMIUM_ARGS, chromium_path
 from finance.demo import load_finance_demo
-from tests.factories import UserFactory
+from tests.collaborations.factories import UserFactory
 
 
 @pytest.fixture

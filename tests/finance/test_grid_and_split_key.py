@@ -15,7 +15,7 @@ from collaborations.models import Municipality, Participation, YearRecord
 from finance import services
 from finance.models import FinanceAmount, FinanceTableYear, Kind, SplitKeyComponent, Table
 from finance.money import EMPTY, NVT, Cell
-from tests.factories import UserFactory
+from tests.collaborations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 ZVH_2017 = "/venlo/samenwerkingen/zvh/2017/"

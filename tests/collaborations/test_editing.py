@@ -11,7 +11,7 @@ from django.urls import reverse
 from collaborations import services
 from collaborations.models import KERN_MAX_LENGTH, Term, Vocabulary, YearRecord
 from core.locking import StaleVersionError
-from tests.factories import UserFactory
+from tests.collaborations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from collaborations.models import Municipality, Participation, YearRecord
 from finance import services
 from finance.models import Table
 from finance.money import Cell
-from tests.factories import ParticipationFactory, PartnershipFactory
+from tests.collaborations.factories import ParticipationFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 OVERVIEW = "/venlo/samenwerkingen/"

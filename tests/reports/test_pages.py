@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from collaborations.demo import read_json
 from collaborations.models import Municipality, Term, Vocabulary, YearRecord
-from tests.factories import UserFactory
+from tests.collaborations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

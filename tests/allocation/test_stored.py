@@ -21,7 +21,7 @@ from allocation import engine, selectors
 from allocation.demo import load_allocation_demo
 from allocation.models import AllocationVariant, Measure
 from collaborations.models import Municipality
-from tests.factories import UserFactory
+from tests.collaborations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 PUBLISHED = json.loads((engine.DATA_DIR / "vt2018_published.json").read_text(encoding="utf-8"))[
