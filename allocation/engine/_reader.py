@@ -185,3 +185,15 @@ class Node:
                     f'verwacht een aandeel zoals "2/3", "0.25" of "48.62%", maar kreeg \'{value}\''
                 )
         return Fraction(self.decimal())
+
+
+def optional_text(node: Node, key: str) -> str:
+    """The text of an optional field, or "" when it is absent."""
+    child = node.get(key)
+    return child.text() if child else ""
+
+
+def optional_items(node: Node, key: str) -> list[Node]:
+    """The items of an optional list field, or [] when it is absent."""
+    child = node.get(key)
+    return child.items() if child else []
