@@ -17,14 +17,6 @@ from .comparison import Comparison, Contribution, build_comparison, settle
 from .models import AllocationModel, AllocationVariant, Measure
 
 
-def allocation_model(partnership_id: int, year: int) -> AllocationModel | None:
-    return (
-        AllocationModel.objects.filter(partnership_id=partnership_id, year=year)
-        .prefetch_related("variants")
-        .first()
-    )
-
-
 def get_allocation_model(partnership_slug: str, year: int) -> AllocationModel:
     model = (
         AllocationModel.objects.filter(partnership__slug=partnership_slug, year=year)

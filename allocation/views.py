@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views import View
 
 from collaborations import selectors as collab_selectors
-from collaborations.navigation import crumbs
+from collaborations.navigation import crumbs, participation_context
 from core.http import export_response
 
 from . import engine, selectors, services
@@ -49,9 +49,7 @@ class ComparisonView(View):
             request,
             self.template_name,
             {
-                "participation": participation,
-                "partnership": participation.partnership,
-                "municipality": participation.municipality,
+                **participation_context(participation),
                 "model": model,
                 "comparison": comparison,
                 "can_adopt": can_manage_allocation(request.user, model.partnership),
@@ -105,9 +103,7 @@ class ExplanationView(View):
             request,
             self.template_name,
             {
-                "participation": participation,
-                "partnership": participation.partnership,
-                "municipality": participation.municipality,
+                **participation_context(participation),
                 "model": model,
                 "variant": stored,
                 "result": result,

@@ -25,3 +25,12 @@ def crumbs(municipality=None, participation=None, year=None, current=None) -> li
     else:
         trail[-1] = (trail[-1][0], None)
     return trail
+
+
+def participation_context(participation) -> dict:
+    """The three names every page below a partnership uses: its header, crumbs and links."""
+    return {
+        "participation": participation,
+        "partnership": participation.partnership,
+        "municipality": participation.municipality,
+    }

@@ -38,24 +38,6 @@ def _visible_years_filter(user: User, municipality: Municipality) -> Q:
     return Q(status=YearRecord.Status.GEPUBLICEERD)
 
 
-def participations_for_municipality(
-    municipality: Municipality, user: User
-) -> QuerySet[Participation]:
-    """The partnerships a municipality takes part in, with what the list page shows."""
-    count = (
-        Count("years")
-        if user_can_edit(user, municipality)
-        else Count("years", filter=Q(years__status=YearRecord.Status.GEPUBLICEERD))
-    )
-    return (
-        Participation.objects.filter(municipality=municipality)
-        .select_related("partnership__vorm", "partnership__bbv_categorie")
-        .prefetch_related("partnership__onderwerpen")
-        .annotate(year_count=count)
-        .order_by("partnership__name")
-    )
-
-
 def get_participation(municipality_slug: str, partnership_slug: str) -> Participation:
     """The participation for the header of every partnership page (one query)."""
     try:

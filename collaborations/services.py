@@ -7,7 +7,6 @@ without touching the views.
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -25,9 +24,7 @@ from .models import (
     Vocabulary,
     YearRecord,
 )
-from .permissions import user_can_edit
-
-User = AbstractBaseUser | AnonymousUser
+from .permissions import User, user_can_edit
 
 # The fields of section C that "Nieuw jaar starten" carries over to the next year.
 COPIED_TEXT_FIELDS = [

@@ -12,7 +12,7 @@ from django.views import View
 
 from . import selectors, services
 from .forms import SECTION_FORMS, MotievenForm
-from .navigation import crumbs
+from .navigation import crumbs, participation_context
 from .permissions import user_can_edit
 
 
@@ -50,9 +50,7 @@ class YearSectionEditView(LoginRequiredMixin, View):
             request,
             self.template_name,
             {
-                "participation": participation,
-                "partnership": participation.partnership,
-                "municipality": participation.municipality,
+                **participation_context(participation),
                 "record": record,
                 "form": form,
                 "title": self.title,

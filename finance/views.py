@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views import View
 
 from collaborations import selectors as collab_selectors
-from collaborations.navigation import crumbs
+from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import user_can_edit
 from core.forms import non_field_items
 
@@ -60,9 +60,7 @@ class TableGridView(LoginRequiredMixin, View):
 
     def _render(self, request, participation, table, year, formset, meta_form, extra, status=200):
         context = {
-            "participation": participation,
-            "partnership": participation.partnership,
-            "municipality": participation.municipality,
+            **participation_context(participation),
             "year": year,
             "table": table,
             "table_title": Table(table).label,
@@ -140,9 +138,7 @@ class SplitKeyView(LoginRequiredMixin, View):
             request,
             self.template_name,
             {
-                "participation": participation,
-                "partnership": participation.partnership,
-                "municipality": participation.municipality,
+                **participation_context(participation),
                 "record": record,
                 "formset": formset,
                 "version_form": version_form,

@@ -16,14 +16,14 @@ class KeyFigures:
     resultaten_begroting: Decimal | None = None
     resultaten_realisatie: Decimal | None = None
     eigen_vermogen: Decimal | None = None
-    inwoners: Decimal | None = None
+    inhabitants: Decimal | None = None
 
     @property
-    def per_inwoner(self) -> Decimal | None:
+    def per_inhabitant(self) -> Decimal | None:
         amount = self.bijdrage_realisatie or self.bijdrage_begroting
-        if amount is None or not self.inwoners:
+        if amount is None or not self.inhabitants:
             return None
-        return amount / self.inwoners
+        return amount / self.inhabitants
 
 
 @dataclass

@@ -67,7 +67,7 @@ def compare(participations: list[Participation], years: list[int], label) -> Com
             f.resultaten_realisatie = s.get((Table.RESULTATEN, Kind.REALISATIE))
             f.eigen_vermogen = s.get((Table.EIGEN_VERMOGEN, Kind.REALISATIE))
             known = [v for y, v in inhabitants.get(p.municipality_id, []) if y <= year]
-            f.inwoners = known[-1] if known else None
+            f.inhabitants = known[-1] if known else None
             per_year[year] = f
         columns.append(CompareColumn(label(p), p, per_year))
     categories = [str(y) for y in years]

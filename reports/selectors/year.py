@@ -6,6 +6,7 @@ from __future__ import annotations
 from allocation import selectors as allocation_selectors
 from collaborations import selectors as collab
 from collaborations.models import Participation
+from collaborations.navigation import participation_context
 from collaborations.permissions import user_can_edit
 from finance import selectors as finance_selectors
 from finance.models import Table
@@ -21,9 +22,7 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
     record = page.record
     return {
         "page": page,
-        "participation": participation,
-        "partnership": participation.partnership,
-        "municipality": participation.municipality,
+        **participation_context(participation),
         "record": record,
         "finance": finance_selectors.finance_page(
             participation, record, year, show_empty=can_edit, id_prefix=id_prefix

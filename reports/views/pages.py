@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from allocation import selectors as allocation_selectors
 from collaborations import selectors as collab_selectors
-from collaborations.navigation import crumbs
+from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import user_can_edit
 from reports.selectors.year import year_context
 
@@ -18,9 +18,7 @@ def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) 
         request,
         "reports/partnership_detail.html",
         {
-            "participation": participation,
-            "partnership": participation.partnership,
-            "municipality": participation.municipality,
+            **participation_context(participation),
             "years": years,
             "next_year": years[-1].year + 1 if years else None,
             "allocation_years": allocation_selectors.allocation_years(participation.partnership_id),
