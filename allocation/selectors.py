@@ -38,10 +38,11 @@ def model_inputs(model: AllocationModel) -> dict:
         "municipality"
     )
     for m in measures:
-        entry = maten.setdefault(
-            m.code,
-            {"omschrijving": m.omschrijving, "eenheid": m.eenheid, "bron": m.bron, "waarden": {}},
-        )
+        if m.code not in maten:
+            # the engine wants descriptive texts absent rather than empty
+            meta = {"omschrijving": m.omschrijving, "eenheid": m.eenheid, "bron": m.bron}
+            maten[m.code] = {**{k: v for k, v in meta.items() if v}, "waarden": {}}
+        entry = maten[m.code]
         name = m.municipality.name
         if m.period:
             entry["waarden"].setdefault(name, {})[m.period] = m.value

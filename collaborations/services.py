@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from core.locking import lock_versioned, save_versioned
 
@@ -134,33 +134,50 @@ def update_motives(
 
 
 @transaction.atomic
-def start_new_year(*, user: User, participation: Participation) -> YearRecord:
-    """Create next year's section C as a draft from the latest year's answers, not reviewed."""
+def start_new_year(
+    *, user: User, participation: Participation, year: int | None = None
+) -> YearRecord:
+    """Create `year`'s section C as a draft from the latest earlier year, not reviewed.
+
+    Idempotent: the button says which year it starts, so a double click, a second tab or two
+    people at the same time get that one year (the participation row is locked while the year
+    is made; the unique constraint is the last guard). Without `year`: the year after the
+    latest."""
     _require_editor(user, participation.municipality)
+    Participation.objects.select_for_update().filter(pk=participation.pk).first()
     latest = participation.years.order_by("-year").first()
     if latest is None:
         raise ValidationError("Er is nog geen jaar om van uit te gaan.")
-    year = latest.year + 1
-    if participation.years.filter(year=year).exists():
-        raise ValidationError(f"Het jaar {year} bestaat al.")
+    if year is None:
+        year = latest.year + 1
+    existing = participation.years.filter(year=year).first()
+    if existing is not None:
+        return existing
+    source = participation.years.filter(year__lt=year).order_by("-year").first()
+    if source is None:
+        raise ValidationError(f"Er is geen jaar vóór {year} om van uit te gaan.")
     new = YearRecord(
         participation=participation,
         year=year,
         status=YearRecord.Status.CONCEPT,
         nagekeken=False,
-        copied_from=latest,
+        copied_from=source,
         updated_by=user if user.is_authenticated else None,
-        **{name: getattr(latest, name) for name in COPIED_TEXT_FIELDS},
+        **{name: getattr(source, name) for name in COPIED_TEXT_FIELDS},
     )
-    new.full_clean(exclude=["updated_by"])
-    new.save()
-    new.submotieven.set(latest.submotieven.all())
-    new.belangrijkste_motieven.set(latest.belangrijkste_motieven.all())
+    new.full_clean(exclude=["updated_by"], validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            new.save()
+    except IntegrityError:  # made at the same moment by someone else: that one counts
+        return participation.years.get(year=year)
+    new.submotieven.set(source.submotieven.all())
+    new.belangrijkste_motieven.set(source.belangrijkste_motieven.all())
     MotiveAnswer.objects.bulk_create(
         MotiveAnswer(
             year_record=new, motief_id=a.motief_id, antwoord=a.antwoord, toelichting=a.toelichting
         )
-        for a in latest.motive_answers.all()
+        for a in source.motive_answers.all()
     )
     return new
 

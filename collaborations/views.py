@@ -96,20 +96,34 @@ class YearSectionEditView(LoginRequiredMixin, View):
 
 
 class StartYearView(LoginRequiredMixin, View):
+    """ "Nieuw jaar starten: 2018": the button names the year, so pressing it twice gives that
+    one year (the second press just opens it)."""
+
     def post(self, request, municipality_slug, slug):
         participation = selectors.get_participation(municipality_slug, slug)
+        back = reverse("reports:partnership", args=[municipality_slug, slug])
+        raw = request.POST.get("year", "")
         try:
-            record = services.start_new_year(user=request.user, participation=participation)
+            year = int(raw) if raw else None
+        except ValueError:
+            messages.error(request, f"Jaar: “{raw}” is geen jaartal.")
+            return HttpResponseRedirect(back)
+        existed = year is not None and participation.years.filter(year=year).exists()
+        try:
+            record = services.start_new_year(
+                user=request.user, participation=participation, year=year
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(
-                reverse("reports:partnership", args=[municipality_slug, slug])
+            return HttpResponseRedirect(back)
+        if existed:
+            messages.info(request, f"Jaar {record.year} bestond al; u ziet het hieronder.")
+        else:
+            messages.success(
+                request,
+                f"Jaar {record.year} is aangemaakt als concept, met de antwoorden van "
+                f"{record.copied_from.year}. Kijk elk onderdeel na en publiceer het jaar daarna.",
             )
-        messages.success(
-            request,
-            f"Jaar {record.year} is aangemaakt als concept, met de antwoorden van "
-            f"{record.year - 1}. Kijk elk onderdeel na en publiceer het jaar daarna.",
-        )
         return HttpResponseRedirect(
             reverse("reports:year", args=[municipality_slug, slug, record.year])
         )

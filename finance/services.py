@@ -99,12 +99,22 @@ def save_table_year(
         _set_amount(line, year + 1, Kind.BEGROTING, begroting_next)
     removed = old_lines - kept
     if removed:
-        FinanceAmount.objects.filter(line_id__in=removed, year=year).delete()
-        in_next_year = FinanceRow.objects.filter(
-            line_id__in=removed, table_year__year=year + 1
-        ).values_list("line_id", flat=True)
+        # A line's figures may be shown by a neighbouring year's table too: its Begroting
+        # of this year by last year's (as "Begroting Y+1"), its Begroting of next year by next
+        # year's. Those stay; only what no other table shows goes with the line.
+        def shown_in(other_year: int) -> set[int]:
+            return set(
+                FinanceRow.objects.filter(
+                    line_id__in=removed, table_year__year=other_year
+                ).values_list("line_id", flat=True)
+            )
+
+        FinanceAmount.objects.filter(line_id__in=removed, year=year, kind=Kind.REALISATIE).delete()
         FinanceAmount.objects.filter(
-            line_id__in=removed - set(in_next_year), year=year + 1, kind=Kind.BEGROTING
+            line_id__in=removed - shown_in(year - 1), year=year, kind=Kind.BEGROTING
+        ).delete()
+        FinanceAmount.objects.filter(
+            line_id__in=removed - shown_in(year + 1), year=year + 1, kind=Kind.BEGROTING
         ).delete()
     return table_year
 

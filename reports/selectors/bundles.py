@@ -7,7 +7,7 @@ import hashlib
 from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 
-from allocation.models import AllocationVariant
+from allocation.models import AllocationVariant, Measure
 from collaborations.models import Participation, YearRecord
 from finance.models import FinanceTableYear
 from reports.models import ReportBundle
@@ -22,14 +22,22 @@ def data_version(municipality, year: int, participations) -> str:
     )
     tables = FinanceTableYear.objects.filter(
         Q(participation_id__in=ids) | Q(partnership_id__in=partnership_ids),
-        year__in=[year, year - 1, year - 2],
+        # a page shows years Y-2..Y; their figures are also written by the tables of Y-3
+        # (Begroting Y-2) and Y+1 (Begroting Y+1)
+        year__in=range(year - 3, year + 2),
     ).aggregate(n=Count("id"), v=Sum("version"))
     adopted = list(
         AllocationVariant.objects.filter(
             model__partnership_id__in=partnership_ids, model__year=year, adopted=True
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "definition", "model__inputs", "model__cost_price")
     )
-    key = repr((sorted(ids), year, records, tables, adopted))
+    measures = list(
+        Measure.objects.filter(year=year, municipality__partnerships__in=partnership_ids)
+        .order_by("pk")
+        .values_list("pk", "code", "period", "value")
+        .distinct()
+    )
+    key = repr((sorted(ids), year, records, tables, adopted, measures))
     return hashlib.sha256(key.encode()).hexdigest()
 
 

@@ -184,3 +184,21 @@ def test_load_demo_is_idempotent(demo):
     before = YearRecord.objects.count(), Term.objects.count()
     load_demo()
     assert (YearRecord.objects.count(), Term.objects.count()) == before
+
+
+def test_pressing_new_year_twice_gives_one_year(clerk_client, zvh_2017):
+    """A double click on "Nieuw jaar starten: 2018" opens 2018 the second time; no 2019."""
+    url = reverse("collaborations:year-start", args=["venlo", "zvh"])
+    first = clerk_client.post(url, {"year": "2018"})
+    second = clerk_client.post(url, {"year": "2018"}, follow=True)
+    years = sorted(zvh_2017.participation.years.values_list("year", flat=True))
+    assert years[-2:] == [2017, 2018]
+    assert first["Location"] == reverse("reports:year", args=["venlo", "zvh", 2018])
+    assert "Jaar 2018 bestond al" in second.content.decode()
+
+
+def test_a_year_that_is_no_number_gets_a_dutch_message(clerk_client, zvh_2017):
+    url = reverse("collaborations:year-start", args=["venlo", "zvh"])
+    response = clerk_client.post(url, {"year": "twintig"}, follow=True)
+    assert "“twintig” is geen jaartal" in response.content.decode()
+    assert not zvh_2017.participation.years.filter(year__gt=2017).exists()
