@@ -10,7 +10,7 @@ from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
 from reports.filters import OverviewFilter
 from reports.selectors.compare import compare
-from reports.selectors.overview import default_overview_year
+from reports.selectors.overview import default_overview_year, overview_labels
 from reports.selectors.overview import overview as overview_rows
 from reports.tables import OverviewTable
 
@@ -32,7 +32,8 @@ def overview(request, municipality_slug):
     queryset = overview_rows(municipality, request.user, year)
     filterset = OverviewFilter(request.GET or None, queryset=queryset)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    table = OverviewTable(rows, year=year, municipality=municipality)
+    labels = overview_labels(municipality)
+    table = OverviewTable(rows, year=year, municipality=municipality, labels=labels)
     RequestConfig(request, paginate=False).configure(table)
     export = request.GET.get("_export")
     if export in {"xlsx", "csv"}:
@@ -43,12 +44,16 @@ def overview(request, municipality_slug):
         grouped = []
         by_label: dict[str, list] = {}
         for record in rows:
-            label = getattr(record.partnership.bbv_categorie, "label", None) or "Niet ingedeeld"
+            label = record["bbv"] or "Niet ingedeeld"
             by_label.setdefault(label, []).append(record)
         order = BBV_GROUP_ORDER + sorted(set(by_label) - set(BBV_GROUP_ORDER))
         for index, label in enumerate(label for label in order if label in by_label):
             group_table = OverviewTable(
-                by_label[label], year=year, municipality=municipality, orderable=False
+                by_label[label],
+                year=year,
+                municipality=municipality,
+                labels=labels,
+                orderable=False,
             )
             group_table.caption = f"{label}: bijdrage {year}"
             group_table.caption_id = f"groep-{index}"
@@ -64,6 +69,7 @@ def overview(request, municipality_slug):
             "years": range(year - 3, year + 2),
             "table": table,
             "grouped": grouped,
+            "tables": [(None, table)] if grouped is None else grouped,
             "filter": filterset,
             "query": query.urlencode(),
             "crumbs": crumbs(municipality),
