@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import HistoryAdmin
+
 from .models import AllocationModel, AllocationVariant, Measure
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(HistoryAdmin):
     list_display = ["code", "municipality", "year", "period", "value", "bron", "peildatum"]
     list_filter = ["code", "year"]
     search_fields = ["municipality__name", "code"]
@@ -17,7 +19,7 @@ class VariantInline(admin.StackedInline):
 
 
 @admin.register(AllocationModel)
-class AllocationModelAdmin(admin.ModelAdmin):
+class AllocationModelAdmin(HistoryAdmin):
     list_display = ["name", "partnership", "year"]
     list_select_related = ["partnership"]
     inlines = [VariantInline]

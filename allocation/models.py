@@ -5,6 +5,8 @@ these models only keep its inputs and definitions.
 The tables were created by the `finance` app and keep their names (`db_table`).
 """
 
+from simple_history.models import HistoricalRecords
+
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -50,6 +52,8 @@ class Measure(models.Model):
     bron = models.CharField("bron", max_length=300, blank=True)
     peildatum = models.DateField("peildatum", null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         db_table = "finance_measure"
         verbose_name = "maat"
@@ -91,6 +95,8 @@ class AllocationModel(models.Model):
         "kostprijsopbouw", null=True, blank=True, encoder=DjangoJSONEncoder
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         db_table = "finance_allocationmodel"
         verbose_name = "verdeelmodel"
@@ -120,6 +126,8 @@ class AllocationVariant(models.Model):
     definition = models.JSONField("definitie", encoder=DjangoJSONEncoder)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
     adopted = models.BooleanField("vastgesteld", default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         db_table = "finance_allocationvariant"

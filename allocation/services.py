@@ -11,6 +11,7 @@ from django.db import transaction
 
 from collaborations.models import Municipality, Partnership
 from collaborations.permissions import User
+from core.locking import StaleVersionError
 
 from . import engine
 from .models import AllocationModel, AllocationVariant, Measure
@@ -85,7 +86,7 @@ def save_allocation_model(
         defaults={"name": name, "bron": bron, "inputs": stored_inputs, "cost_price": cost_price},
     )
     model.variants.exclude(code__in=[v.code for v in variants]).delete()
-    model.variants.update(adopted=False)
+    _unadopt_all(model, keep=None)
     for order, variant in enumerate(variants):
         AllocationVariant.objects.update_or_create(
             model=model,
@@ -101,15 +102,41 @@ def save_allocation_model(
     return model
 
 
+def _unadopt_all(model: AllocationModel, keep: AllocationVariant | None) -> None:
+    """Clear the adopted flag one variant at a time, so the history keeps each change."""
+    for other in model.variants.filter(adopted=True).exclude(pk=getattr(keep, "pk", None)):
+        other.adopted = False
+        other.save(update_fields=["adopted"])
+
+
+NOT_CHECKED = object()
+
+
 @transaction.atomic
-def adopt_variant(*, user: User, variant: AllocationVariant) -> AllocationVariant:
-    """Make this variant the adopted one of its model; its amounts become the contributions."""
+def adopt_variant(
+    *, user: User, variant: AllocationVariant, expected_adopted: object = NOT_CHECKED
+) -> AllocationVariant:
+    """Make this variant the adopted one of its model; its amounts become the contributions.
+
+    `expected_adopted` is the code of the variant the page showed as adopted (None: none): if
+    someone adopted another one since, the save is refused instead of silently winning."""
     model = AllocationModel.objects.select_for_update().get(pk=variant.model_id)
     if not can_manage_allocation(user, model.partnership):
         raise PermissionDenied(
             "Alleen de regionaal financieel adviseur kan een variant vaststellen."
         )
-    model.variants.update(adopted=False)
-    AllocationVariant.objects.filter(pk=variant.pk).update(adopted=True)
+    if expected_adopted is not NOT_CHECKED:
+        current = model.variants.filter(adopted=True).values_list("code", flat=True).first()
+        if current != (expected_adopted or None):
+            what = f"variant {current}" if current else "geen variant"
+            raise StaleVersionError(
+                f"Iemand anders heeft intussen {what} vastgesteld. Bekijk de vergelijking "
+                "opnieuw en kies dan.",
+                code="stale",
+            )
+    _unadopt_all(model, keep=variant)
     variant.refresh_from_db()
+    if not variant.adopted:
+        variant.adopted = True
+        variant.save(update_fields=["adopted"])
     return variant

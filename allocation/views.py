@@ -4,6 +4,7 @@ services."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -65,13 +66,78 @@ class ComparisonView(View):
 
 
 class AdoptVariantView(LoginRequiredMixin, View):
-    def post(self, request, municipality_slug, slug, year):
+    """Adopting a variant changes every participant's contribution: first the effect per
+    municipality and a confirmation, then the adoption (refused if someone adopted another
+    variant in between)."""
+
+    template_name = "allocation/adopt_confirm.html"
+
+    def _load(self, request, municipality_slug, slug, year, code):
+        participation = collab_selectors.get_participation(municipality_slug, slug)
         model = selectors.get_allocation_model(slug, year)
-        variant = model.variants.filter(code=request.POST.get("variant", "")).first()
+        if not can_manage_allocation(request.user, model.partnership):
+            raise PermissionDenied(
+                "Alleen de regionaal financieel adviseur kan een variant vaststellen."
+            )
+        variant = model.variants.filter(code=code).first()
+        return participation, model, variant
+
+    def _confirm(self, request, participation, model, variant, error=None, status=200):
+        comparison = selectors.comparison(model)
+        index = comparison.variants.index(variant)
+        current = comparison.adopted
+        rows = [
+            {
+                "name": row.name,
+                "new": row.amounts[index],
+                "current": row.amounts[comparison.adopted_index] if current else None,
+                "effect": row.effects[index],
+            }
+            for group in comparison.groups
+            for row in group.rows
+        ]
+        return render(
+            request,
+            self.template_name,
+            {
+                **participation_context(participation),
+                "model": model,
+                "variant": variant,
+                "current": current,
+                "rows": rows,
+                "error": error,
+                "crumbs": crumbs(
+                    participation.municipality, participation, None, f"Verdeelmodel {model.year}"
+                ),
+            },
+            status=status,
+        )
+
+    def get(self, request, municipality_slug, slug, year):
+        participation, model, variant = self._load(
+            request, municipality_slug, slug, year, request.GET.get("variant", "")
+        )
+        if variant is None:
+            raise Http404("Deze variant bestaat niet.")
+        return self._confirm(request, participation, model, variant)
+
+    def post(self, request, municipality_slug, slug, year):
+        participation, model, variant = self._load(
+            request, municipality_slug, slug, year, request.POST.get("variant", "")
+        )
         if variant is None:
             messages.error(request, "Kies een bestaande variant.")
         else:
-            services.adopt_variant(user=request.user, variant=variant)
+            try:
+                services.adopt_variant(
+                    user=request.user,
+                    variant=variant,
+                    expected_adopted=request.POST.get("adopted_was", services.NOT_CHECKED),
+                )
+            except ValidationError as exc:
+                return self._confirm(
+                    request, participation, model, variant, " ".join(exc.messages), 409
+                )
             messages.success(
                 request,
                 f"{variant.name} is vastgesteld: de bedragen staan nu bij het aandeel van elke "

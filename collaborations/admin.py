@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import HistoryAdmin, VersionedAdmin
+
 from .models import (
     BoardSeat,
     Municipality,
@@ -13,7 +15,7 @@ from .models import (
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(HistoryAdmin):
     list_display = ["label", "vocabulary", "code", "parent", "order", "active"]
     list_filter = ["vocabulary", "active"]
     search_fields = ["label", "code"]
@@ -22,7 +24,7 @@ class TermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(HistoryAdmin):
     list_display = ["name", "cbs_code", "slug"]
     search_fields = ["name", "cbs_code"]
     prepopulated_fields = {"slug": ["name"]}
@@ -30,7 +32,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -43,7 +45,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(HistoryAdmin):
     list_display = ["name", "afkorting", "vorm", "bbv_categorie"]
     search_fields = ["name", "afkorting"]
     list_filter = ["vorm", "bbv_categorie"]
@@ -63,7 +65,7 @@ class ProcessEntryInline(admin.TabularInline):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(HistoryAdmin):
     list_display = ["partnership", "municipality", "bestuurlijk_belang", "financieel_belang"]
     list_filter = ["municipality"]
     list_select_related = ["partnership", "municipality"]
@@ -72,7 +74,7 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(YearRecord)
-class YearRecordAdmin(admin.ModelAdmin):
+class YearRecordAdmin(VersionedAdmin):
     list_display = ["participation", "year", "status", "nagekeken", "updated_at"]
     list_filter = ["status", "nagekeken", "year"]
     list_select_related = ["participation__partnership", "participation__municipality"]

@@ -9,6 +9,8 @@ Vocabularies (onderwerpen, aard, motives, legal forms, ...) are rows of `Term`, 
 and the exact Dutch labels, managed in the admin.
 """
 
+from simple_history.models import HistoricalRecords
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -47,6 +49,8 @@ class Term(models.Model):
     order = models.PositiveSmallIntegerField("volgorde", default=0)
     active = models.BooleanField("in gebruik", default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "term"
         verbose_name_plural = "vocabulaires"
@@ -76,6 +80,10 @@ class Municipality(models.Model):
         help_text="Gebruikers die de gegevens van deze gemeente bijhouden.",
     )
 
+    # the invoerders link is tracked with the roles (issue 10); simple-history cannot follow
+    # it from the user side
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "gemeente"
         verbose_name_plural = "gemeenten"
@@ -93,6 +101,8 @@ class Organisation(models.Model):
 
     name = models.CharField("naam", max_length=200, unique=True)
     slug = models.SlugField("slug", max_length=200, unique=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "organisatie"
@@ -169,6 +179,8 @@ class Partnership(models.Model):
     correspondentieadres = models.CharField("correspondentieadres", max_length=200, blank=True)
     website = models.URLField("website", blank=True)
 
+    history = HistoricalRecords(m2m_fields=["onderwerpen", "aard", "organisations"])
+
     class Meta:
         verbose_name = "samenwerking"
         verbose_name_plural = "samenwerkingen"
@@ -237,6 +249,8 @@ class Participation(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    history = HistoricalRecords(m2m_fields=["belang_waarom", "belang_wie"])
+
     class Meta:
         verbose_name = "deelname"
         verbose_name_plural = "deelnames"
@@ -278,6 +292,8 @@ class BoardSeat(models.Model):
     toelichting = models.CharField("Eventuele toelichting", max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "vertegenwoordiging"
         verbose_name_plural = "vertegenwoordiging in bestuursorganen"
@@ -314,6 +330,8 @@ class ProcessEntry(models.Model):
         ],
     )
     actie = models.CharField("wat", max_length=300)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "processtap"
@@ -416,6 +434,8 @@ class YearRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    history = HistoricalRecords(m2m_fields=["submotieven", "belangrijkste_motieven"])
+
     class Meta:
         verbose_name = "jaargegevens"
         verbose_name_plural = "jaargegevens"
@@ -448,6 +468,8 @@ class MotiveAnswer(models.Model):
     )
     antwoord = models.CharField("antwoord", max_length=10, choices=Answer.choices)
     toelichting = models.TextField("toelichting", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "antwoord per motief"

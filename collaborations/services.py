@@ -7,6 +7,8 @@ without touching the views.
 from collections.abc import Iterable
 from typing import Any
 
+from simple_history.utils import bulk_create_with_history
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -173,11 +175,17 @@ def start_new_year(
         return participation.years.get(year=year)
     new.submotieven.set(source.submotieven.all())
     new.belangrijkste_motieven.set(source.belangrijkste_motieven.all())
-    MotiveAnswer.objects.bulk_create(
-        MotiveAnswer(
-            year_record=new, motief_id=a.motief_id, antwoord=a.antwoord, toelichting=a.toelichting
-        )
-        for a in source.motive_answers.all()
+    bulk_create_with_history(
+        [
+            MotiveAnswer(
+                year_record=new,
+                motief_id=a.motief_id,
+                antwoord=a.antwoord,
+                toelichting=a.toelichting,
+            )
+            for a in source.motive_answers.all()
+        ],
+        MotiveAnswer,
     )
     return new
 
@@ -324,24 +332,32 @@ def update_perspective(*, participation: Participation, data: dict[str, Any]) ->
     participation.belang_waarom.set(_terms(Vocabulary.BELANG_WAAROM, data.get("belang_waarom", [])))
     participation.belang_wie.set(_terms(Vocabulary.BELANG_WIE, data.get("belang_wie", [])))
     participation.board_seats.all().delete()
-    BoardSeat.objects.bulk_create(
-        BoardSeat(
-            participation=participation,
-            orgaan=orgaan,
-            vertegenwoordiging=wie,
-            stemmen=stemmen,
-            stemmen_totaal=totaal,
-            toelichting=toelichting,
-            order=i,
-        )
-        for i, (orgaan, wie, stemmen, totaal, toelichting) in enumerate(data.get("board_seats", []))
+    bulk_create_with_history(
+        [
+            BoardSeat(
+                participation=participation,
+                orgaan=orgaan,
+                vertegenwoordiging=wie,
+                stemmen=stemmen,
+                stemmen_totaal=totaal,
+                toelichting=toelichting,
+                order=i,
+            )
+            for i, (orgaan, wie, stemmen, totaal, toelichting) in enumerate(
+                data.get("board_seats", [])
+            )
+        ],
+        BoardSeat,
     )
     participation.process_entries.all().delete()
-    ProcessEntry.objects.bulk_create(
-        ProcessEntry(
-            participation=participation, actor=actor, jaar=jaar, kwartaal=kwartaal, actie=actie
-        )
-        for actor, jaar, kwartaal, actie in data.get("process", [])
+    bulk_create_with_history(
+        [
+            ProcessEntry(
+                participation=participation, actor=actor, jaar=jaar, kwartaal=kwartaal, actie=actie
+            )
+            for actor, jaar, kwartaal, actie in data.get("process", [])
+        ],
+        ProcessEntry,
     )
     return participation
 
@@ -377,11 +393,14 @@ def import_year_record(
     )
     record.motive_answers.all().delete()
     motives = {t.code: t for t in Term.objects.filter(vocabulary=Vocabulary.MOTIEF)}
-    MotiveAnswer.objects.bulk_create(
-        MotiveAnswer(
-            year_record=record, motief=motives[code], antwoord=antwoord, toelichting=toelichting
-        )
-        for code, antwoord, toelichting in data.get("motive_answers", [])
+    bulk_create_with_history(
+        [
+            MotiveAnswer(
+                year_record=record, motief=motives[code], antwoord=antwoord, toelichting=toelichting
+            )
+            for code, antwoord, toelichting in data.get("motive_answers", [])
+        ],
+        MotiveAnswer,
     )
     return record
 

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from core.admin import HistoryAdmin, VersionedAdmin
+
 from .models import FinanceAmount, FinanceLine, FinanceTableYear
 
 
 @admin.register(FinanceLine)
-class FinanceLineAdmin(admin.ModelAdmin):
+class FinanceLineAdmin(HistoryAdmin):
     list_display = ["label", "table", "participation", "partnership"]
     list_filter = ["table"]
     search_fields = ["label"]
@@ -16,7 +18,7 @@ class FinanceLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(FinanceTableYear)
-class FinanceTableYearAdmin(admin.ModelAdmin):
+class FinanceTableYearAdmin(VersionedAdmin):
     list_display = ["table", "year", "participation", "partnership", "not_applicable"]
     list_filter = ["table", "year"]
     list_select_related = [
@@ -27,7 +29,7 @@ class FinanceTableYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(FinanceAmount)
-class FinanceAmountAdmin(admin.ModelAdmin):
+class FinanceAmountAdmin(HistoryAdmin):
     list_display = ["line", "year", "kind", "amount", "not_applicable"]
     list_filter = ["kind", "year"]
     list_select_related = ["line"]

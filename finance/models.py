@@ -15,6 +15,8 @@
 
 from decimal import Decimal
 
+from simple_history.models import HistoricalRecords
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -57,6 +59,8 @@ class FinanceLine(models.Model):
     table = models.CharField("tabel", max_length=20, choices=Table.choices)
     label = models.CharField("categorie", max_length=200)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "regel"
         verbose_name_plural = "regels"
@@ -94,6 +98,8 @@ class FinanceTableYear(models.Model):
     not_applicable = models.BooleanField("niet van toepassing", default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "tabel per jaar"
         verbose_name_plural = "tabellen per jaar"
@@ -122,6 +128,8 @@ class FinanceRow(models.Model):
     line = models.ForeignKey(FinanceLine, on_delete=models.CASCADE, related_name="rows")
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "id"]
         constraints = [
@@ -142,6 +150,8 @@ class FinanceAmount(models.Model):
     kind = models.CharField("soort", max_length=10, choices=Kind.choices)
     amount = models.DecimalField("bedrag", max_digits=16, decimal_places=2, null=True, blank=True)
     not_applicable = models.BooleanField("n.v.t.", default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "bedrag"
@@ -209,6 +219,8 @@ class SplitKeyComponent(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "onderdeel verdeelsleutel"

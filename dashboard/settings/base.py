@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "django_tasks_db",
+    "simple_history",
     # Our apps, in the one direction of their imports (docs/architecture.md):
     # reports → allocation → finance → collaborations → core.
     "core",
@@ -41,6 +42,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # who made a change, for the history of every record (django-simple-history)
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -185,3 +185,30 @@ def test_settlement_form_names_a_bad_amount(client, vt_model):
     page = client.get(COMPARE + "?resultaat=12,3,4&sleutel=bijdrage").content.decode()
     assert "Er is 1 fout gevonden" in page
     assert "Te verrekenen resultaat (€): “12,3,4” bevat meer dan één komma" in page
+
+
+def test_adopting_asks_first_and_shows_the_effect(client, vt_model):
+    """Adoption changes every contribution: the officer sees the effect before confirming."""
+    officer = UserFactory(username="officer")
+    Municipality.objects.get(slug="arnhem").invoerders.add(officer)
+    client.force_login(officer)
+    adopt = reverse("allocation:adopt", args=["arnhem", "vtgm", 2018])
+    page = client.get(adopt, {"variant": "B"}).content.decode()
+    assert "Variant B: " in page or "variant B" in page
+    difference = PUBLISHED["B"]["Rheden"] - PUBLISHED["A"]["Rheden"]
+    shown = f"{abs(difference):,}".replace(",", ".")
+    assert shown in page
+    assert AllocationVariant.objects.get(adopted=True).code == "A"  # nothing changed yet
+
+
+def test_two_officers_adopting_at_once_do_not_overwrite_each_other(client, vt_model):
+    """Both saw A adopted; the first adopts B, the second's C is refused, not silently won."""
+    officer = UserFactory(username="officer")
+    Municipality.objects.get(slug="arnhem").invoerders.add(officer)
+    client.force_login(officer)
+    adopt = reverse("allocation:adopt", args=["arnhem", "vtgm", 2018])
+    assert client.post(adopt, {"variant": "B", "adopted_was": "A"}).status_code == 302
+    second = client.post(adopt, {"variant": "C1", "adopted_was": "A"})
+    assert second.status_code == 409
+    assert "Iemand anders heeft intussen variant B vastgesteld" in second.content.decode()
+    assert AllocationVariant.objects.get(adopted=True).code == "B"

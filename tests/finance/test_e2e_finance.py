@@ -84,6 +84,11 @@ def test_comparison_and_explanation_pages_are_accessible(
     assert_accessible(page)
     login(page, "financieel-arnhem", "demo-arnhem")
     page.goto(base)
-    page.get_by_role("button", name="Variant B vaststellen").click()
+    page.get_by_role("button", name="Variant B vaststellen…").click()
+    # First the effect per municipality, then the confirmation.
+    expect(page.get_by_role("heading", name="vaststellen?")).to_be_visible()
+    expect(page.get_by_role("table", name="Bijdrage per gemeente")).to_contain_text("Rheden")
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, stel variant B vast").click()
     expect(page.get_by_text("is vastgesteld")).to_be_visible()
     assert_accessible(page)
