@@ -27,7 +27,6 @@ def _admin_post(client, record, version, **changes):
     for name in ("submotieven", "belangrijkste_motieven"):
         data.pop(name, None)
     data.update(changes, seen_version=version)
-    data.update({f"{p}-{k}": v for p in ("motive_answers",) for k, v in (("TOTAL_FORMS", 0),)})
     return client.post(url, data)
 
 
