@@ -108,6 +108,12 @@ GridFormSet = forms.formset_factory(
 
 class TableMetaForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # the versions of last year's and next year's table, which show figures this grid writes
+    version_previous = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version_next = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    confirm_loss = forms.BooleanField(
+        label="Ja, verwijder deze regels met hun bedragen", required=False
+    )
     not_applicable = forms.BooleanField(
         label="Deze tabel is dit jaar niet van toepassing (n.v.t.)", required=False
     )

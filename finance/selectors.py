@@ -162,3 +162,45 @@ def get_table(code: str) -> Table:
         return Table(code.replace("-", "_"))
     except ValueError as exc:
         raise Http404("Onbekende tabel.") from exc
+
+
+def table_version(participation: Participation, table: str, year: int) -> int | None:
+    """The version of one table-year as saved now (None: not there yet)."""
+    return (
+        FinanceTableYear.objects.filter(owner_q(participation, table), table=table, year=year)
+        .values_list("version", flat=True)
+        .first()
+    )
+
+
+def neighbour_versions(
+    participation: Participation, table: str, year: int
+) -> dict[int, int | None]:
+    """The versions of the same table in the year before and after (None: not there yet), for
+    the grid to send back: they show figures this grid also writes."""
+    found = dict(
+        FinanceTableYear.objects.filter(
+            owner_q(participation, table), table=table, year__in=[year - 1, year + 1]
+        ).values_list("year", "version")
+    )
+    return {y: found.get(y) for y in (year - 1, year + 1)}
+
+
+def figures_lost(
+    participation: Participation, table: str, year: int, kept_labels: set[str] | None
+) -> list[str]:
+    """The lines of the saved table that have figures and would go: all of them when the table
+    becomes n.v.t. (`kept_labels` None), else those whose category is no longer in the grid."""
+    table_year = table_years(participation, table, [year]).first()
+    if table_year is None:
+        return []
+    lines = {r.line_id: r.line.label for r in table_year.rows.all()}
+    if kept_labels is not None:
+        kept = {label.strip().lower() for label in kept_labels}
+        lines = {pk: label for pk, label in lines.items() if label.strip().lower() not in kept}
+    with_figures = set(
+        FinanceAmount.objects.filter(line_id__in=lines, year__in=[year, year + 1])
+        .values_list("line_id", flat=True)
+        .distinct()
+    )
+    return [label for pk, label in lines.items() if pk in with_figures]

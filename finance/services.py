@@ -44,6 +44,9 @@ def _set_amount(line: FinanceLine, year: int, kind: str, cell: Cell) -> None:
     )
 
 
+NOT_CHECKED = object()
+
+
 @transaction.atomic
 def save_table_year(
     *,
@@ -54,11 +57,15 @@ def save_table_year(
     rows: list[GridRow],
     not_applicable: bool = False,
     expected_version: int | None,
+    expected_neighbour_versions: dict[int, int | None] | None = None,
 ) -> FinanceTableYear:
     """Save one table of one year as the grid shows it: lines in order, three columns each.
 
     An empty cell removes the figure (not filled in); the begroting of the next year is the same
-    figure the next year's table shows.
+    figure the next year's table shows. That is why the tables of the year before and after are
+    locked too: the grid that was opened with their versions (`expected_neighbour_versions`,
+    by year) is refused when one of them was saved since, and saving this table bumps their
+    versions, so a grid of a neighbouring year opened earlier cannot put an old figure back.
     """
     if table not in Table.values:
         raise ValidationError(f"Onbekende tabel: {table}.")
@@ -70,6 +77,22 @@ def save_table_year(
         expected_version=expected_version,
         what="deze tabel",
     )
+    neighbours = []
+    for other_year in (year - 1, year + 1):
+        expected = (expected_neighbour_versions or {}).get(other_year, NOT_CHECKED)
+        neighbour = FinanceTableYear.objects.select_for_update().filter(
+            **owner, table=table, year=other_year
+        )
+        if expected is not NOT_CHECKED:
+            neighbour = lock_versioned(
+                neighbour,
+                expected_version=expected,
+                what=f"de tabel van {other_year} (die dezelfde begroting toont)",
+            )
+        else:
+            neighbour = neighbour.first()
+        if neighbour is not None:
+            neighbours.append(neighbour)
     seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
         label = row.label.strip()
@@ -85,6 +108,8 @@ def save_table_year(
     table_year.not_applicable = not_applicable
     table_year.full_clean()
     save_versioned(table_year)
+    for neighbour in neighbours:
+        save_versioned(neighbour, update_fields=[])
 
     old_lines = set(table_year.rows.values_list("line_id", flat=True))
     table_year.rows.all().delete()

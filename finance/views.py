@@ -52,8 +52,11 @@ class TableGridView(LoginRequiredMixin, View):
             }
             for i, line in enumerate(lines)
         ]
+        neighbours = selectors.neighbour_versions(participation, table, year)
         meta = {
             "version": table_year.version if table_year else None,
+            "version_previous": neighbours[year - 1],
+            "version_next": neighbours[year + 1],
             "not_applicable": bool(table_year and table_year.not_applicable),
         }
         return rows, meta, previous, table_year
@@ -103,15 +106,36 @@ class TableGridView(LoginRequiredMixin, View):
         meta_form = TableMetaForm(request.POST)
         extra = {"can_copy": False, "headers": headers, "first_column": first_column}
         if formset.is_valid() and meta_form.is_valid():
+            data = meta_form.cleaned_data
+            rows = formset.grid_rows()
+            lost = selectors.figures_lost(
+                participation,
+                table,
+                year,
+                None if data["not_applicable"] else {row.label for row in rows},
+            )
+            current = selectors.table_version(participation, table, year)
+            if lost and not data["confirm_loss"] and current == data["version"]:
+                # Nothing is destroyed by one click: say what would go, keep the input.
+                extra["confirm_lost"] = lost
+                return self._render(
+                    request, participation, table, year, formset, meta_form, extra, 409
+                )
+            sent = {
+                other: data[field]
+                for other, field in ((year - 1, "version_previous"), (year + 1, "version_next"))
+                if field in request.POST
+            }
             try:
                 services.save_table_year(
                     user=request.user,
                     participation=participation,
                     table=table,
                     year=year,
-                    rows=formset.grid_rows(),
-                    not_applicable=meta_form.cleaned_data["not_applicable"],
-                    expected_version=meta_form.cleaned_data["version"],
+                    rows=rows,
+                    not_applicable=data["not_applicable"],
+                    expected_version=data["version"],
+                    expected_neighbour_versions=sent,
                 )
             except ValidationError as exc:
                 meta_form.add_error(None, exc)

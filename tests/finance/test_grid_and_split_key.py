@@ -146,7 +146,8 @@ def test_grid_saves_dutch_amounts_and_computes_the_total(clerk_client, venlo_zvh
         grid_post(
             [("huur", "€ 1.234.567,89", "1.000,-", "n.v.t."), ("subsidie", "1.500", "0", "")],
             version=str(version),
-        ),
+        )
+        | {"confirm_loss": "on"},  # the old line with its figures goes: confirmed
     )
     assert response.status_code == 302, page_text(response)[:1500]
     text = page_text(clerk_client.get(ZVH_2017))
@@ -284,3 +285,84 @@ def test_vreemd_vermogen_is_offered_to_clerks_and_shown_once_filled(client, cler
     text = page_text(Client().get(ZVH_2017))
     assert "Vreemd vermogen, lopend jaar (2017)" in text
     assert "Langlopende lening € 250.000" in text
+
+
+def test_replacing_lines_with_figures_asks_first_and_keeps_the_input(clerk_client, venlo_zvh):
+    """One click never destroys figures: the grid says which lines would lose their amounts."""
+    url = reverse("finance:grid", args=["venlo", "zvh", 2017, "kosten"])
+    version = FinanceTableYear.objects.get(
+        participation=venlo_zvh, table="kosten", year=2017
+    ).version
+    before = FinanceAmount.objects.count()
+    response = clerk_client.post(url, grid_post([("alleen dit", "5", "", "")], str(version)))
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "Er is nog niets opgeslagen" in text
+    assert "beschermd wonen" in text
+    assert 'value="alleen dit"' in response.content.decode()
+    assert FinanceAmount.objects.count() == before
+
+
+def test_ticking_nvt_on_a_filled_table_asks_first(clerk_client, venlo_zvh):
+    url = reverse("finance:grid", args=["venlo", "zvh", 2017, "kosten"])
+    version = FinanceTableYear.objects.get(
+        participation=venlo_zvh, table="kosten", year=2017
+    ).version
+    data = grid_post([], str(version)) | {"not_applicable": "on"}
+    response = clerk_client.post(url, data)
+    assert response.status_code == 409
+    assert "Als u de tabel op n.v.t. zet" in page_text(response)
+    assert not FinanceTableYear.objects.get(
+        participation=venlo_zvh, table="kosten", year=2017
+    ).not_applicable
+    confirmed = clerk_client.post(url, data | {"confirm_loss": "on"})
+    assert confirmed.status_code == 302
+    assert FinanceTableYear.objects.get(
+        participation=venlo_zvh, table="kosten", year=2017
+    ).not_applicable
+
+
+def test_an_older_grid_of_the_year_before_cannot_put_an_old_budget_back(clerk_client, venlo_zvh):
+    """Begroting 2018 is shown by the 2017 and the 2018 grid. A 2017 grid opened before the 2018
+    grid was saved is refused, instead of silently reverting the 2018 correction."""
+    grid_2017 = reverse("finance:grid", args=["venlo", "zvh", 2017, "kosten"])
+    opened = clerk_client.get(grid_2017).context["meta_form"].initial
+    collab_services.start_new_year(
+        user=venlo_zvh.municipality.invoerders.first(), participation=venlo_zvh
+    )
+    grid_2018 = reverse("finance:grid", args=["venlo", "zvh", 2018, "kosten"])
+    meta_2018 = clerk_client.get(grid_2018 + "?kopieer=1").context
+    rows_2018 = [
+        (
+            f.initial["label"],
+            "1.030.000" if "beschermd" in f.initial["label"] else f.initial["begroting"],
+            "",
+            "",
+        )
+        for f in meta_2018["formset"].forms
+        if f.initial
+    ]
+    meta = meta_2018["meta_form"].initial
+    saved = clerk_client.post(
+        grid_2018,
+        grid_post(rows_2018, "" if meta["version"] is None else str(meta["version"]))
+        | {"version_previous": str(meta["version_previous"]), "version_next": ""},
+    )
+    assert saved.status_code == 302, page_text(saved)[:800]
+    stale = clerk_client.post(
+        grid_2017,
+        grid_post(
+            [("beschermd wonen", "1.014.673", "1.014.673", "1.028.608")], str(opened["version"])
+        )
+        | {
+            "version_previous": str(opened["version_previous"] or ""),
+            "version_next": "",
+            "confirm_loss": "on",
+        },
+    )
+    assert stale.status_code == 400
+    assert "Iemand anders heeft deze tabel opgeslagen" in page_text(stale)
+    amount = FinanceAmount.objects.get(
+        line__participation=venlo_zvh, line__label="beschermd wonen", year=2018, kind="begroting"
+    )
+    assert amount.amount == Decimal("1030000")
