@@ -11,6 +11,8 @@ from simple_history.utils import bulk_create_with_history
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.locking import lock_versioned, save_versioned
 
@@ -428,3 +430,36 @@ def upsert_demo_user(
     user.save()
     user.gemeenten.set(Municipality.objects.filter(slug__in=municipality_slugs))
     return user
+
+
+# --- Restore from the history -------------------------------------------------------------
+
+RESTORED_FIELDS = [*COPIED_TEXT_FIELDS, "eigen_formulering", "motief_beantwoord"]
+
+
+@transaction.atomic
+def restore_year_record(
+    *, user: User, record: YearRecord, history_id: int, expected_version: int
+) -> YearRecord:
+    """Put section C's texts, choices and motives back as they were after an earlier change.
+
+    The workflow state (status, nagekeken) is not restored; the restore is itself a change in
+    the history ("Teruggezet naar …") and can be undone the same way."""
+    _require_editor(user, record.participation.municipality)
+    try:
+        old = record.history.get(history_id=history_id)
+    except YearRecord.history.model.DoesNotExist as exc:
+        raise ValidationError("Deze versie hoort niet bij dit jaar.") from exc
+    locked = lock_versioned(
+        YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
+    )
+    for name in dict.fromkeys(RESTORED_FIELDS):
+        setattr(locked, name, getattr(old, name))
+    locked.updated_by = user if user.is_authenticated else None
+    locked.full_clean(exclude=["participation", "copied_from", "updated_by"])
+    stamp = date_format(timezone.localtime(old.history_date), "j F Y H:i")
+    locked._change_reason = f"Teruggezet naar de versie van {stamp}"
+    save_versioned(locked)
+    locked.submotieven.set(old.submotieven.values_list("term_id", flat=True))
+    locked.belangrijkste_motieven.set(old.belangrijkste_motieven.values_list("term_id", flat=True))
+    return locked

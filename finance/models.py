@@ -51,10 +51,20 @@ class FinanceLine(models.Model):
     """A category of one table, owned by a perspective (kosten, baten) or the partnership."""
 
     partnership = models.ForeignKey(
-        Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Partnership,
+        verbose_name="samenwerking",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     participation = models.ForeignKey(
-        Participation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Participation,
+        verbose_name="gemeente (perspectief)",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     table = models.CharField("tabel", max_length=20, choices=Table.choices)
     label = models.CharField("categorie", max_length=200)
@@ -86,10 +96,20 @@ class FinanceTableYear(models.Model):
     """A table as filled in for one year: its rows in order, or not applicable as a whole."""
 
     partnership = models.ForeignKey(
-        Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Partnership,
+        verbose_name="samenwerking",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     participation = models.ForeignKey(
-        Participation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Participation,
+        verbose_name="gemeente (perspectief)",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     table = models.CharField("tabel", max_length=20, choices=Table.choices)
     year = models.PositiveSmallIntegerField(
@@ -124,9 +144,13 @@ class FinanceTableYear(models.Model):
 class FinanceRow(models.Model):
     """A line as it appears, in order, in a table of one year."""
 
-    table_year = models.ForeignKey(FinanceTableYear, on_delete=models.CASCADE, related_name="rows")
-    line = models.ForeignKey(FinanceLine, on_delete=models.CASCADE, related_name="rows")
-    order = models.PositiveSmallIntegerField(default=0)
+    table_year = models.ForeignKey(
+        FinanceTableYear, verbose_name="tabel", on_delete=models.CASCADE, related_name="rows"
+    )
+    line = models.ForeignKey(
+        FinanceLine, verbose_name="regel", on_delete=models.CASCADE, related_name="rows"
+    )
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
 
     history = HistoricalRecords()
 
@@ -143,7 +167,9 @@ class FinanceRow(models.Model):
 class FinanceAmount(models.Model):
     """One figure: a line's begroting or realisatie for a year; or "n.v.t."."""
 
-    line = models.ForeignKey(FinanceLine, on_delete=models.CASCADE, related_name="amounts")
+    line = models.ForeignKey(
+        FinanceLine, verbose_name="regel", on_delete=models.CASCADE, related_name="amounts"
+    )
     year = models.PositiveSmallIntegerField(
         "jaar", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )

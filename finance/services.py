@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from collaborations.models import Participation, YearRecord
 from collaborations.permissions import User, user_can_edit
@@ -22,7 +24,7 @@ from .models import (
     Table,
 )
 from .money import Cell, FillState
-from .owners import owner_fields
+from .owners import owner_fields, owner_q
 from .permissions import can_edit_table
 
 
@@ -202,3 +204,40 @@ def save_split_key(
     locked.updated_by = user
     save_versioned(locked, update_fields=["updated_by", "updated_at"])
     return saved
+
+
+@transaction.atomic
+def restore_amount(*, user: User, participation: Participation, history_id: int) -> FinanceAmount:
+    """Put one figure back as it was after an earlier change (for a removal: as it was before
+    it). The restore is itself a change in the history.
+
+    The tables that show the figure get a new version, so a grid opened earlier is refused."""
+    try:
+        old = FinanceAmount.history.get(history_id=history_id)
+    except FinanceAmount.history.model.DoesNotExist as exc:
+        raise ValidationError("Deze wijziging bestaat niet.") from exc
+    line = FinanceLine.objects.filter(pk=old.line_id).first()
+    if line is None:
+        raise ValidationError(
+            "De regel van dit bedrag bestaat niet meer; zet eerst de regel terug."
+        )
+    owned = (line.participation_id == participation.pk) or (
+        line.participation_id is None and line.partnership_id == participation.partnership_id
+    )
+    if not owned:
+        raise PermissionDenied("Dit bedrag hoort niet bij deze samenwerking.")
+    if not can_edit_table(user, participation, line.table):
+        raise PermissionDenied("U mag deze tabel niet wijzigen.")
+    for table_year in FinanceTableYear.objects.select_for_update().filter(
+        owner_q(participation, line.table), table=line.table, year__in=[old.year - 1, old.year]
+    ):
+        save_versioned(table_year, update_fields=[])
+    stamp = date_format(timezone.localtime(old.history_date), "j F Y H:i")
+    current = FinanceAmount.objects.filter(line=line, year=old.year, kind=old.kind).first()
+    amount = current or FinanceAmount(line=line, year=old.year, kind=old.kind)
+    amount.amount = old.amount
+    amount.not_applicable = old.not_applicable
+    amount._change_reason = f"Teruggezet naar de toestand van {stamp}"
+    amount.full_clean(exclude=["line"])
+    amount.save()
+    return amount

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from collaborations.models import Municipality
+from collaborations import services as collab_services
+from collaborations.models import Municipality, Participation
 from collaborations.permissions import User, user_can_edit
+from finance import services as finance_services
 
 from .models import ReportBundle
 from .selectors.bundles import bundle_participations, data_version
@@ -49,3 +51,28 @@ def request_bundle(
     )
     transaction.on_commit(lambda: build_bundle.enqueue(bundle.pk))
     return bundle
+
+
+@transaction.atomic
+def restore_change(
+    *,
+    user: User,
+    participation: Participation,
+    year: int,
+    key: str,
+    history_id: int,
+    expected_version: int,
+):
+    """Restore one entry of a year's history, through the service of the app that owns it."""
+    if key == "jaar":
+        record = participation.years.filter(year=year).first()
+        if record is None:
+            raise ValidationError(f"Voor {year} is nog niets ingevuld.")
+        return collab_services.restore_year_record(
+            user=user, record=record, history_id=history_id, expected_version=expected_version
+        )
+    if key == "bedrag":
+        return finance_services.restore_amount(
+            user=user, participation=participation, history_id=history_id
+        )
+    raise ValidationError("Dit soort wijziging kan hier niet worden teruggezet.")

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path(YEAR, views.year_detail, name="year"),
     path(f"{YEAR}pdf/", views.year_pdf, name="year-pdf"),
+    path(f"{YEAR}geschiedenis/", views.YearHistoryView.as_view(), name="year-history"),
     path(f"{YEAR}verdeelmodel/pdf/", views.comparison_pdf, name="allocation-pdf"),
     path("<slug:municipality_slug>/bundel/", views.bundle_form, name="bundle-form"),
     path("<slug:municipality_slug>/bundel/<int:pk>/", views.bundle_status, name="bundle-status"),

@@ -1,10 +1,12 @@
 """The views of the reports app, by topic; `reports.urls` names them from here."""
 
 from .documents import bundle_form, bundle_pdf, bundle_status, comparison_pdf, year_pdf
+from .history import YearHistoryView
 from .overview import compare_municipalities, compare_partnerships, overview
 from .pages import partnership_detail, year_detail
 
 __all__ = [
+    "YearHistoryView",
     "bundle_form",
     "bundle_pdf",
     "bundle_status",

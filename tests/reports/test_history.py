@@ -1,0 +1,135 @@
+"""Every change is kept and can be undone: the Geschiedenis page of a year shows who changed
+what (before and after, in Dutch), and restores an earlier state as a new change."""
+
+from decimal import Decimal
+
+import pytest
+
+from django.urls import reverse
+
+from collaborations import services as collab_services
+from collaborations.models import YearRecord
+from finance import services as finance_services
+from finance.models import FinanceAmount, Table
+from finance.money import EMPTY, Cell
+from tests.collaborations.factories import UserFactory, YearRecordFactory
+
+YEAR = 2025
+
+
+@pytest.fixture
+def record(db):
+    return YearRecordFactory(year=YEAR, beoogd_kern="Origineel")
+
+
+@pytest.fixture
+def clerk(record):
+    user = UserFactory(username="klerk", first_name="Carla", last_name="Klerk")
+    record.participation.municipality.invoerders.add(user)
+    return user
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    client.force_login(clerk)
+    return client
+
+
+def url(record, name="reports:year-history"):
+    p = record.participation
+    return reverse(name, args=[p.municipality.slug, p.partnership.slug, record.year])
+
+
+def edit(clerk, record, text):
+    record.refresh_from_db()
+    return collab_services.update_year_record(
+        user=clerk, record=record, fields={"beoogd_kern": text}, expected_version=record.version
+    )
+
+
+def test_a_text_edited_three_times_and_restored_equals_the_original(clerk_client, clerk, record):
+    first = record.history.earliest()
+    for text in ("Tweede", "Derde", "Vierde"):
+        edit(clerk, record, text)
+    record.refresh_from_db()
+    response = clerk_client.post(
+        url(record),
+        {"soort": "jaar", "wijziging": first.history_id, "version": record.version},
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.beoogd_kern == "Origineel"
+    # The restore is a change of its own, so it can be undone too.
+    latest = record.history.first()
+    assert latest.history_change_reason.startswith("Teruggezet naar de versie van")
+    page = clerk_client.get(url(record)).content.decode()
+    assert "Vierde" in page and "Origineel" in page and "Carla Klerk" in page
+
+
+def test_the_history_page_shows_before_and_after_in_dutch(clerk_client, clerk, record):
+    participation = record.participation
+    row = finance_services.GridRow("Bijdrage", (Cell(Decimal("1281406")), EMPTY, EMPTY))
+    table_year = finance_services.save_table_year(
+        user=clerk,
+        participation=participation,
+        table=Table.KOSTEN,
+        year=YEAR,
+        rows=[row],
+        expected_version=None,
+    )
+    finance_services.save_table_year(
+        user=clerk,
+        participation=participation,
+        table=Table.KOSTEN,
+        year=YEAR,
+        rows=[finance_services.GridRow("Bijdrage", (Cell(Decimal("1300000")), EMPTY, EMPTY))],
+        expected_version=table_year.version,
+    )
+    page = clerk_client.get(url(record)).content.decode()
+    assert "Bedrag: Kosten (inbreng financiële middelen): Bijdrage, begroting 2025" in page
+    assert "€ 1.281.406" in page and "€ 1.300.000" in page
+
+
+def test_a_figure_is_restored_and_open_grids_are_refused(clerk_client, clerk, record):
+    participation = record.participation
+
+    def save(amount, version):
+        return finance_services.save_table_year(
+            user=clerk,
+            participation=participation,
+            table=Table.KOSTEN,
+            year=YEAR,
+            rows=[finance_services.GridRow("Bijdrage", (Cell(Decimal(amount)), EMPTY, EMPTY))],
+            expected_version=version,
+        )
+
+    table_year = save("100", None)
+    original = FinanceAmount.history.filter(amount=Decimal("100")).earliest()
+    table_year = save("250", table_year.version)
+    record.refresh_from_db()
+    response = clerk_client.post(
+        url(record),
+        {"soort": "bedrag", "wijziging": original.history_id, "version": record.version},
+    )
+    assert response.status_code == 302
+    assert FinanceAmount.objects.get(line__label="Bijdrage").amount == Decimal("100")
+    table_year.refresh_from_db()
+    assert table_year.version == 3  # a grid opened before the restore is refused
+
+
+def test_the_history_is_for_the_municipalitys_clerks(client, record):
+    assert client.get(url(record)).status_code == 302  # to the login page
+    client.force_login(UserFactory(username="ander"))
+    assert client.get(url(record)).status_code == 403
+
+
+def test_a_restore_of_another_years_change_is_refused(clerk_client, clerk, record):
+    other = YearRecordFactory(participation=record.participation, year=YEAR + 1)
+    foreign = other.history.earliest()
+    response = clerk_client.post(
+        url(record),
+        {"soort": "jaar", "wijziging": foreign.history_id, "version": record.version},
+        follow=True,
+    )
+    assert "Deze versie hoort niet bij dit jaar." in response.content.decode()
+    assert YearRecord.objects.get(pk=record.pk).beoogd_kern == "Origineel"
