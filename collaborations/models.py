@@ -12,6 +12,7 @@ and the exact Dutch labels, managed in the admin.
 from simple_history.models import HistoricalRecords
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -346,7 +347,12 @@ class YearRecord(models.Model):
     """Section C of one municipality's perspective for one year."""
 
     class Status(models.TextChoices):
+        """The workflow: the clerk submits, the adopter adopts and publishes (or sends it back);
+        an adopted or published year is locked until it is reopened."""
+
         CONCEPT = "concept", "Concept"
+        TER_VASTSTELLING = "ter_vaststelling", "Ter vaststelling"
+        VASTGESTELD = "vastgesteld", "Vastgesteld"
         GEPUBLICEERD = "gepubliceerd", "Gepubliceerd"
 
     class Evenwicht(models.TextChoices):
@@ -359,7 +365,12 @@ class YearRecord(models.Model):
         "jaar", validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )
     status = models.CharField(
-        "status", max_length=12, choices=Status.choices, default=Status.CONCEPT
+        "status", max_length=20, choices=Status.choices, default=Status.CONCEPT
+    )
+    status_note = models.TextField(
+        "toelichting bij de status",
+        blank=True,
+        help_text="Waarom het jaar is teruggestuurd of heropend.",
     )
     nagekeken = models.BooleanField(
         "nagekeken",
@@ -481,3 +492,63 @@ class MotiveAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.motief}: {self.get_antwoord_display()}"
+
+
+class YearVersion(models.Model):
+    """A published version of a municipality's year: what its page showed when it was adopted
+    and published, frozen (`snapshot`, built by `reports.snapshot`). The public reads only these;
+    a version is never changed. The contribution figures are copied out of the snapshot for
+    lists and comparisons."""
+
+    participation = models.ForeignKey(
+        Participation, on_delete=models.CASCADE, related_name="versions"
+    )
+    year = models.PositiveSmallIntegerField("jaar")
+    number = models.PositiveIntegerField("versie")
+    snapshot = models.JSONField("inhoud", encoder=DjangoJSONEncoder)
+    contribution_budget = models.DecimalField(
+        "bijdrage begroting", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    contribution_actual = models.DecimalField(
+        "bijdrage realisatie", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    contribution_budget_next = models.DecimalField(
+        "bijdrage begroting volgend jaar", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField("toelichting", blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="vastgesteld door",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    adopted_at = models.DateTimeField("vastgesteld op", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="gepubliceerd door",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField("gepubliceerd op")
+
+    class Meta:
+        verbose_name = "gepubliceerde versie"
+        verbose_name_plural = "gepubliceerde versies"
+        ordering = ["participation", "year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation", "year", "number"], name="yearversion_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participation} {self.year}, versie {self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Een gepubliceerde versie verandert nooit.")
+        super().save(*args, **kwargs)

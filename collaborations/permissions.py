@@ -18,3 +18,8 @@ def user_can_edit(user: User, municipality: Municipality) -> bool:
         cache = set(user.gemeenten.values_list("pk", flat=True))
         user._editable_municipality_ids = cache
     return municipality.pk in cache
+
+
+def can_adopt(user: User, municipality: Municipality) -> bool:
+    """Who adopts and publishes a year. Until roles per municipality exist: the beheerder."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)

@@ -5,7 +5,7 @@ Each page gets its data from one selector with a fixed number of queries, whatev
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from .models import (
@@ -15,6 +15,7 @@ from .models import (
     Term,
     Vocabulary,
     YearRecord,
+    YearVersion,
 )
 from .permissions import User, user_can_edit
 
@@ -33,9 +34,17 @@ def get_municipality(slug: str) -> Municipality:
 
 
 def _visible_years_filter(user: User, municipality: Municipality) -> Q:
+    """Clerks see every year; everyone else the years with a published version (also while a
+    reopened year is being changed: the public keeps seeing what was published)."""
     if user_can_edit(user, municipality):
         return Q()
-    return Q(status=YearRecord.Status.GEPUBLICEERD)
+    return Q(
+        Exists(
+            YearVersion.objects.filter(
+                participation_id=OuterRef("participation_id"), year=OuterRef("year")
+            )
+        )
+    )
 
 
 def get_participation(municipality_slug: str, partnership_slug: str) -> Participation:
@@ -75,9 +84,14 @@ def participation_detail(municipality_slug: str, partnership_slug: str) -> Parti
         raise Http404("Deze gemeente neemt niet deel aan deze samenwerking.") from exc
 
 
-def visible_years(participation: Participation, user: User) -> list[YearRecord]:
+def visible_years(
+    participation: Participation, user: User, *, working: bool = False
+) -> list[YearRecord]:
+    """The years `user` may see; with `working`, every year (the working data, e.g. to freeze
+    a version)."""
+    visible = Q() if working else _visible_years_filter(user, participation.municipality)
     return list(
-        participation.years.filter(_visible_years_filter(user, participation.municipality))
+        participation.years.filter(visible)
         .only("id", "year", "status", "nagekeken", "participation_id")
         .order_by("year")
     )
@@ -151,8 +165,10 @@ class YearPage:
         return min(later) if later else None
 
 
-def year_page(participation: Participation, year: int, user: User) -> YearPage:
-    years = visible_years(participation, user)
+def year_page(
+    participation: Participation, year: int, user: User, *, working: bool = False
+) -> YearPage:
+    years = visible_years(participation, user, working=working)
     record = next((r for r in years if r.year == year), None)
     if record is not None:
         record = (

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 
 from core.locking import lock_versioned, save_versioned
 
+from . import workflow
 from .models import (
     BoardSeat,
     MotiveAnswer,
@@ -28,7 +29,7 @@ from .models import (
     Vocabulary,
     YearRecord,
 )
-from .permissions import User, user_can_edit
+from .permissions import User, can_adopt, user_can_edit
 
 # The fields of section C that "Nieuw jaar starten" carries over to the next year.
 COPIED_TEXT_FIELDS = [
@@ -72,6 +73,7 @@ def update_year_record(
     locked = lock_versioned(
         YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
     )
+    require_open(locked)
     allowed = set(COPIED_TEXT_FIELDS)
     unknown = set(fields) - allowed
     if unknown:
@@ -101,6 +103,7 @@ def update_motives(
     locked = lock_versioned(
         YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
     )
+    require_open(locked)
     submotief_ids = list(submotief_ids)
     belangrijkste_ids = list(belangrijkste_ids)
     valid_sub = set(
@@ -205,20 +208,49 @@ def create_year_record(*, user: User, participation: Participation, year: int) -
 
 
 @transaction.atomic
-def set_year_status(
-    *, user: User, record: YearRecord, publish: bool, expected_version: int
+def change_status(
+    *, user: User, record: YearRecord, action: str, expected_version: int, note: str = ""
 ) -> YearRecord:
-    """Publish (and mark as reviewed) or withdraw a year."""
-    _require_editor(user, record.participation.municipality)
+    """Take one step of the workflow (`collaborations.workflow`): checked against the state,
+    the person's role and the version; a remark is required where the step says so.
+    Publishing itself (with its version) is `reports.services.publish_year`."""
+    step = workflow.STEPS.get(action)
+    if step is None:
+        raise ValidationError("Onbekende stap.")
+    municipality = record.participation.municipality
+    user_roles = workflow.roles(
+        is_clerk=user_can_edit(user, municipality), is_adopter=can_adopt(user, municipality)
+    )
+    if not user_roles & set(step.who):
+        raise PermissionDenied(f"U mag deze stap niet zetten: {step.label.lower()}.")
     locked = lock_versioned(
         YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
     )
-    locked.status = YearRecord.Status.GEPUBLICEERD if publish else YearRecord.Status.CONCEPT
-    if publish:
+    if locked.status not in step.sources:
+        raise ValidationError(
+            f"Dit kan niet meer: het jaar staat op “{locked.get_status_display()}”."
+        )
+    note = note.strip()
+    if step.needs_note and not note:
+        raise ValidationError("Toelichting: schrijf waarom (verplicht bij deze stap).")
+    locked.status = step.target
+    locked.status_note = note if step.needs_note else ""
+    if step.target == YearRecord.Status.GEPUBLICEERD:
         locked.nagekeken = True
     locked.updated_by = user if user.is_authenticated else None
+    locked._change_reason = f"{step.label}{': ' + note if note else ''}"
     save_versioned(locked)
     return locked
+
+
+def require_open(record: YearRecord) -> None:
+    """An adopted or published year is locked: changing it starts with reopening it."""
+    if record.status in workflow.LOCKED:
+        raise ValidationError(
+            f"{record.year} is {record.get_status_display().lower()} en kan niet worden "
+            "gewijzigd. Heropen het jaar eerst (met een reden); de gepubliceerde versie blijft "
+            "zichtbaar tot de nieuwe is gepubliceerd."
+        )
 
 
 # --- Reference data (vocabularies, demo) ---------------------------------------------------
@@ -368,7 +400,8 @@ def update_perspective(*, participation: Participation, data: dict[str, Any]) ->
 def import_year_record(
     *, participation: Participation, year: int, data: dict[str, Any]
 ) -> YearRecord:
-    """Create or replace a year's section C from structured data (used by load_demo)."""
+    """Create or replace a year's section C from structured data (used by load_demo), as a
+    working copy (concept): publishing is a step of its own (`reports.demo.publish_demo`)."""
     fields = {name: data.get(name, "") for name in COPIED_TEXT_FIELDS}
     fields["aandeel_percentage"] = data.get("aandeel_percentage")
     record, _ = YearRecord.objects.update_or_create(
@@ -376,7 +409,7 @@ def import_year_record(
         year=year,
         defaults={
             **fields,
-            "status": data.get("status", YearRecord.Status.CONCEPT),
+            "status": YearRecord.Status.CONCEPT,
             "nagekeken": data.get("nagekeken", False),
         },
     )
@@ -453,6 +486,7 @@ def restore_year_record(
     locked = lock_versioned(
         YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
     )
+    require_open(locked)
     for name in dict.fromkeys(RESTORED_FIELDS):
         setattr(locked, name, getattr(old, name))
     locked.updated_by = user if user.is_authenticated else None

@@ -15,7 +15,6 @@ urlpatterns = [
         views.StartYearView.as_view(),
         name="year-start",
     ),
-    path(f"{YEAR}status/", views.PublishYearView.as_view(), name="year-status"),
     path(
         f"{YEAR}bewerken/<slug:section>/",
         views.YearSectionEditView.as_view(),

@@ -127,24 +127,3 @@ class StartYearView(LoginRequiredMixin, View):
         return HttpResponseRedirect(
             reverse("reports:year", args=[municipality_slug, slug, record.year])
         )
-
-
-class PublishYearView(LoginRequiredMixin, View):
-    def post(self, request, municipality_slug, slug, year):
-        participation = selectors.get_participation(municipality_slug, slug)
-        record = selectors.year_record_for_edit(participation, year)
-        publish = request.POST.get("actie") == "publiceren"
-        try:
-            expected = int(request.POST.get("version", "0"))
-            services.set_year_status(
-                user=request.user, record=record, publish=publish, expected_version=expected
-            )
-        except (ValueError, ValidationError) as exc:
-            text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            messages.error(request, text)
-        else:
-            messages.success(
-                request,
-                f"Jaar {year} is gepubliceerd." if publish else f"Jaar {year} is weer concept.",
-            )
-        return HttpResponseRedirect(reverse("reports:year", args=[municipality_slug, slug, year]))

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 
 from collaborations.models import Participation, YearRecord
 from collaborations.permissions import User, user_can_edit
+from collaborations.services import require_open
 from core.locking import lock_versioned, save_versioned
 
 from .models import (
@@ -24,7 +25,7 @@ from .models import (
     Table,
 )
 from .money import Cell, FillState
-from .owners import owner_fields, owner_q
+from .owners import is_shared, owner_fields, owner_q
 from .permissions import can_edit_table
 
 
@@ -47,6 +48,12 @@ def _set_amount(line: FinanceLine, year: int, kind: str, cell: Cell) -> None:
 
 
 NOT_CHECKED = object()
+
+
+def _require_open_year(participation: Participation, year: int) -> None:
+    record = YearRecord.objects.filter(participation=participation, year=year).first()
+    if record is not None:
+        require_open(record)
 
 
 @transaction.atomic
@@ -73,6 +80,8 @@ def save_table_year(
         raise ValidationError(f"Onbekende tabel: {table}.")
     if not can_edit_table(user, participation, table):
         raise PermissionDenied("U mag deze tabel niet wijzigen.")
+    if not is_shared(table):
+        _require_open_year(participation, year)
     owner = owner_fields(participation, table)
     table_year = lock_versioned(
         FinanceTableYear.objects.filter(**owner, table=table, year=year),
@@ -173,6 +182,7 @@ def save_split_key(
     locked = lock_versioned(
         YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
     )
+    require_open(locked)
     locked.split_key_components.all().delete()
     saved = []
     for order, data in enumerate(components):
@@ -228,6 +238,8 @@ def restore_amount(*, user: User, participation: Participation, history_id: int)
         raise PermissionDenied("Dit bedrag hoort niet bij deze samenwerking.")
     if not can_edit_table(user, participation, line.table):
         raise PermissionDenied("U mag deze tabel niet wijzigen.")
+    if not is_shared(line.table):
+        _require_open_year(participation, old.year)
     for table_year in FinanceTableYear.objects.select_for_update().filter(
         owner_q(participation, line.table), table=line.table, year__in=[old.year - 1, old.year]
     ):

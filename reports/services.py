@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from collaborations import services as collab_services
-from collaborations.models import Municipality, Participation
+from collaborations.models import Municipality, Participation, YearRecord, YearVersion
 from collaborations.permissions import User, user_can_edit
 from finance import services as finance_services
 
+from . import snapshot
 from .models import ReportBundle
+from .selectors import year as year_selectors
 from .selectors.bundles import bundle_participations, data_version
 from .tasks import build_bundle
 
@@ -76,3 +80,69 @@ def restore_change(
             user=user, participation=participation, history_id=history_id
         )
     raise ValidationError("Dit soort wijziging kan hier niet worden teruggezet.")
+
+
+# --- Workflow and published versions -----------------------------------------------------
+
+
+def _freeze(participation: Participation, year: int) -> dict:
+    return snapshot.freeze(
+        year_selectors.working_context(participation, year, AnonymousUser(), show_empty=False)
+    )
+
+
+def _create_version(record: YearRecord, *, user: User | None, note: str) -> YearVersion:
+    participation = record.participation
+    frozen = _freeze(participation, record.year)
+    budget, actual, budget_next = snapshot.contribution_figures(frozen)
+    last = (
+        YearVersion.objects.filter(participation=participation, year=record.year)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    adoption = record.history.filter(status=YearRecord.Status.VASTGESTELD).first()
+    now = timezone.now()
+    return YearVersion.objects.create(
+        participation=participation,
+        year=record.year,
+        number=(last or 0) + 1,
+        snapshot=frozen,
+        contribution_budget=budget,
+        contribution_actual=actual,
+        contribution_budget_next=budget_next,
+        note=note,
+        adopted_by=adoption.history_user if adoption else user,
+        adopted_at=adoption.history_date if adoption else now,
+        published_by=user,
+        published_at=now,
+    )
+
+
+@transaction.atomic
+def change_year_status(
+    *, user: User, record: YearRecord, action: str, expected_version: int, note: str = ""
+) -> YearRecord:
+    """One step of the workflow; publishing freezes the page as the next numbered version."""
+    changed = collab_services.change_status(
+        user=user, record=record, action=action, expected_version=expected_version, note=note
+    )
+    if changed.status == YearRecord.Status.GEPUBLICEERD:
+        _create_version(changed, user=user if user.is_authenticated else None, note=note)
+    return changed
+
+
+@transaction.atomic
+def ensure_versions() -> int:
+    """Give every published year without a version its first one (a database from before
+    versions existed, and the demo data). Idempotent; returns how many were made."""
+    made = 0
+    published = YearRecord.objects.filter(status=YearRecord.Status.GEPUBLICEERD).select_related(
+        "participation__partnership", "participation__municipality"
+    )
+    have = set(YearVersion.objects.values_list("participation_id", "year"))
+    for record in published:
+        if (record.participation_id, record.year) not in have:
+            _create_version(record, user=None, note="Eerste versie bij de invoering van versies.")
+            made += 1
+    return made

@@ -12,6 +12,7 @@ from collaborations.demo import load_demo
 from collaborations.models import Municipality
 from core.chromium import CHROMIUM_ARGS, chromium_path
 from finance.demo import load_finance_demo
+from reports.demo import publish_demo
 from tests.collaborations.factories import UserFactory
 
 
@@ -20,6 +21,7 @@ def demo(db):
     """The demo data set (load_demo): municipalities, partnerships, ZVH 2015-2017 from the seed."""
     load_demo()
     load_finance_demo()
+    publish_demo()  # the published years get their first version, as load_demo does
 
 
 @pytest.fixture
@@ -94,3 +96,45 @@ def login(live_server):
         page.wait_for_load_state()
 
     return do_login
+
+
+@pytest.fixture
+def reopen(db):
+    """Reopen a published year as a beheerder would (with a reason): it becomes a concept,
+    the published version stays public."""
+    from reports.services import change_year_status
+
+    def do(record, reason: str = "Correctie"):
+        beheerder = UserFactory(username="beheerder-test", is_staff=True, is_superuser=True)
+        record.refresh_from_db()
+        return change_year_status(
+            user=beheerder,
+            record=record,
+            action="heropenen",
+            expected_version=record.version,
+            note=reason,
+        )
+
+    return do
+
+
+@pytest.fixture
+def publish(db):
+    """Take a year through the workflow as a beheerder: submit, adopt, publish (a new version)."""
+    from reports.services import change_year_status
+
+    def do(record, note: str = ""):
+        beheerder = UserFactory(username="beheerder-test", is_staff=True, is_superuser=True)
+        for action in ("aanbieden", "vaststellen", "publiceren"):
+            record.refresh_from_db()
+            change_year_status(
+                user=beheerder,
+                record=record,
+                action=action,
+                expected_version=record.version,
+                note=note,
+            )
+        record.refresh_from_db()
+        return record
+
+    return do

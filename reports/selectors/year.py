@@ -1,38 +1,81 @@
 """What a year page shows (section C with its money and the adopted contribution), for the
-web page, the year PDF and each section of the committee bundle alike."""
+web page, the year PDF and each section of the committee bundle alike.
+
+The public sees the latest published version (frozen, `reports.snapshot`); a clerk of the
+municipality works on the working copy and sees how far it is from that version."""
 
 from __future__ import annotations
 
 from allocation import selectors as allocation_selectors
 from collaborations import selectors as collab
-from collaborations.models import Participation
+from collaborations.models import Participation, YearVersion
 from collaborations.navigation import participation_context
 from collaborations.permissions import user_can_edit
 from finance import selectors as finance_selectors
 from finance.models import Table
 from finance.permissions import can_edit_table
+from reports import snapshot
+from reports.selectors.versions import latest_version
+
+
+def working_context(
+    participation: Participation, year: int, user, *, show_empty: bool, id_prefix: str = ""
+) -> dict:
+    """The page as the working data make it now (for clerks, and for freezing a version)."""
+    page = collab.year_page(participation, year, user, working=True)
+    record = page.record
+    return {
+        "page": page,
+        "record": record,
+        "finance": finance_selectors.finance_page(
+            participation, record, year, show_empty=show_empty, id_prefix=id_prefix
+        )
+        if record
+        else None,
+        "contribution": allocation_selectors.adopted_contribution(participation, year)
+        if record
+        else None,
+    }
+
+
+def version_context(
+    participation: Participation, year: int, version: YearVersion, user, id_prefix: str = ""
+) -> dict:
+    """The page of one published version."""
+    context = snapshot.thaw(version.snapshot, participation, year, id_prefix=id_prefix)
+    context["page"].years = collab.visible_years(participation, user)
+    return context
 
 
 def year_context(participation: Participation, year: int, user, id_prefix: str = "") -> dict:
     """Everything the section C fragments need (reports/_year_sections.html).
 
     `id_prefix` keeps element ids unique when several partnerships share one document."""
-    page = collab.year_page(participation, year, user)
     can_edit = user_can_edit(user, participation.municipality)
-    record = page.record
+    latest = latest_version(participation, year)
+    if can_edit:
+        context = working_context(participation, year, user, show_empty=True, id_prefix=id_prefix)
+        changes = None
+        if latest is not None and context["record"] is not None:
+            changes = snapshot.count_differences(latest.snapshot, snapshot.freeze(context))
+        context.update(version=latest, changes_since_version=changes, showing_version=False)
+    elif latest is not None:
+        context = version_context(participation, year, latest, user, id_prefix)
+        context.update(version=latest, changes_since_version=None, showing_version=True)
+    else:
+        context = {
+            "page": collab.year_page(participation, year, user),
+            "record": None,
+            "finance": None,
+            "contribution": None,
+            "version": None,
+            "changes_since_version": None,
+            "showing_version": False,
+        }
     return {
-        "page": page,
+        **context,
         **participation_context(participation),
-        "record": record,
-        "finance": finance_selectors.finance_page(
-            participation, record, year, show_empty=can_edit, id_prefix=id_prefix
-        )
-        if record
-        else None,
         "idp": id_prefix,
-        "contribution": allocation_selectors.adopted_contribution(participation, year)
-        if record
-        else None,
         "can_edit": can_edit,
         "can_edit_shared": can_edit_table(user, participation, Table.RESULTATEN),
     }

@@ -3,10 +3,17 @@
 from .documents import bundle_form, bundle_pdf, bundle_status, comparison_pdf, year_pdf
 from .history import YearHistoryView
 from .overview import compare_municipalities, compare_partnerships, overview
-from .pages import partnership_detail, year_detail
+from .pages import (
+    YearStatusView,
+    partnership_detail,
+    year_detail,
+    year_version,
+    year_versions,
+)
 
 __all__ = [
     "YearHistoryView",
+    "YearStatusView",
     "bundle_form",
     "bundle_pdf",
     "bundle_status",
@@ -17,4 +24,6 @@ __all__ = [
     "partnership_detail",
     "year_detail",
     "year_pdf",
+    "year_version",
+    "year_versions",
 ]

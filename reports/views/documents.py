@@ -21,7 +21,7 @@ from reports.selectors.overview import default_overview_year
 def year_pdf(request, municipality_slug, slug, year):
     participation = collab_selectors.get_participation(municipality_slug, slug)
     if not any(r.year == year for r in collab_selectors.visible_years(participation, request.user)):
-        raise Http404("Voor dit year is niets gepubliceerd.")
+        raise Http404("Voor dit jaar is niets gepubliceerd.")
     html = year_report_html(participation, year, request.user)
     return pdf_response(render_pdf(html), f"{slug}-{municipality_slug}-{year}.pdf")
 

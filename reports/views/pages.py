@@ -1,14 +1,22 @@
 """The partnership page (kernbeeld, basisgegevens, bestuur en toezicht, proces) and the year page
 (section C with its money and the adopted contribution)."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.views import View
 
 from allocation import selectors as allocation_selectors
 from collaborations import selectors as collab_selectors
+from collaborations import workflow
 from collaborations.navigation import crumbs, participation_context
-from collaborations.permissions import user_can_edit
-from reports.selectors.year import year_context
+from collaborations.permissions import can_adopt, user_can_edit
+from reports import services
+from reports.selectors.versions import get_version, latest_version, versions_of
+from reports.selectors.year import version_context, year_context
 
 
 def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) -> HttpResponse:
@@ -29,11 +37,29 @@ def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) 
     )
 
 
+def _workflow(context: dict, user) -> dict:
+    """The buttons of the workflow and whether the working copy may be edited."""
+    record = context["record"]
+    if not context["can_edit"] or record is None:
+        return {"steps": [], "locked": False, "can_edit_open": False}
+    municipality = context["municipality"]
+    user_roles = workflow.roles(
+        is_clerk=user_can_edit(user, municipality), is_adopter=can_adopt(user, municipality)
+    )
+    locked = record.status in workflow.LOCKED
+    return {
+        "steps": workflow.available(record.status, user_roles),
+        "locked": locked,
+        "can_edit_open": not locked,
+    }
+
+
 def year_detail(request: HttpRequest, municipality_slug: str, slug: str, year: int) -> HttpResponse:
     participation = collab_selectors.get_participation(municipality_slug, slug)
     context = year_context(participation, year, request.user)
     if context["record"] is None and not context["page"].years:
         raise Http404("Voor deze samenwerking zijn nog geen jaren ingevuld.")
+    context.update(_workflow(context, request.user))
     context["crumbs"] = crumbs(participation.municipality, participation, year)
     return render(
         request,
@@ -41,3 +67,72 @@ def year_detail(request: HttpRequest, municipality_slug: str, slug: str, year: i
         context,
         status=200 if context["record"] is not None else 404,
     )
+
+
+def year_version(
+    request: HttpRequest, municipality_slug: str, slug: str, year: int, number: int
+) -> HttpResponse:
+    """One published version at its own, permanent address."""
+    participation = collab_selectors.get_participation(municipality_slug, slug)
+    version = get_version(participation, year, number)
+    if version is None:
+        raise Http404(f"Versie {number} van {year} bestaat niet.")
+    latest = latest_version(participation, year)
+    context = version_context(participation, year, version, request.user)
+    context.update(
+        **participation_context(participation),
+        version=version,
+        showing_version=True,
+        older_version=latest is not None and latest.number != version.number,
+        can_edit=False,
+        can_edit_open=False,
+        idp="",
+        crumbs=crumbs(participation.municipality, participation, year, f"Versie {number}"),
+    )
+    return render(request, "reports/year_detail.html", context)
+
+
+def year_versions(
+    request: HttpRequest, municipality_slug: str, slug: str, year: int
+) -> HttpResponse:
+    """Every published version of a year, newest first."""
+    participation = collab_selectors.get_participation(municipality_slug, slug)
+    versions = versions_of(participation, year)
+    if not versions:
+        raise Http404(f"Van {year} is nog geen versie gepubliceerd.")
+    return render(
+        request,
+        "reports/year_versions.html",
+        {
+            **participation_context(participation),
+            "year": year,
+            "versions": versions,
+            "crumbs": crumbs(participation.municipality, participation, year, "Versies"),
+        },
+    )
+
+
+class YearStatusView(LoginRequiredMixin, View):
+    """A step of the workflow (submit, adopt, publish, send back, reopen)."""
+
+    def post(self, request, municipality_slug, slug, year):
+        participation = collab_selectors.get_participation(municipality_slug, slug)
+        record = collab_selectors.year_record_for_edit(participation, year)
+        action = request.POST.get("actie", "")
+        try:
+            services.change_year_status(
+                user=request.user,
+                record=record,
+                action=action,
+                expected_version=int(request.POST.get("version", "")),
+                note=request.POST.get("toelichting", ""),
+            )
+        except ValueError:
+            messages.error(request, "De pagina was verouderd; probeer het opnieuw.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, workflow.STEPS[action].done.format(year=year))
+        return HttpResponseRedirect(reverse("reports:year", args=[municipality_slug, slug, year]))

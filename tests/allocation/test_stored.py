@@ -15,12 +15,14 @@ import pytest
 
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from allocation import engine, selectors
 from allocation.demo import load_allocation_demo
 from allocation.models import AllocationVariant, Measure
 from collaborations.models import Municipality
+from reports.services import ensure_versions
 from tests.collaborations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,9 @@ COMPARE = reverse("allocation:compare", args=["arnhem", "vtgm", 2018])
 
 @pytest.fixture
 def vt_model(demo):
-    return load_allocation_demo()
+    model = load_allocation_demo()
+    ensure_versions()  # its years are published: each gets version 1, as load_demo does
+    return model
 
 
 def test_stored_model_reproduces_all_80_published_figures(vt_model):
@@ -105,8 +109,15 @@ def test_adopting_a_variant_needs_the_regional_officer(client, vt_model):
     client.force_login(officer)
     assert client.post(adopt, {"variant": "B"}).status_code == 302
     assert AllocationVariant.objects.get(adopted=True).code == "B"
-    # The adopted variant's amount is now each participant's contribution on its year page.
-    page = client.get(reverse("reports:year", args=["rheden", "vtgm", 2018])).content.decode()
+    # The adopted variant's amount is now each participant's contribution in its working copy;
+    # the public keeps seeing the published version until the year is published again.
+    year_url = reverse("reports:year", args=["rheden", "vtgm", 2018])
+    public = Client().get(year_url).content.decode()
+    assert f"€ {PUBLISHED['A']['Rheden']:,}".replace(",", ".") in public
+    rheden_clerk = UserFactory(username="rheden-clerk")
+    Municipality.objects.get(slug="rheden").invoerders.add(rheden_clerk)
+    client.force_login(rheden_clerk)
+    page = client.get(year_url).content.decode()
     assert f"€ {PUBLISHED['B']['Rheden']:,}".replace(",", ".") in page
     assert "?deelnemer=Rheden" in page
 

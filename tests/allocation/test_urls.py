@@ -76,7 +76,7 @@ def test_a_variant_code_that_cannot_be_a_path_is_refused(code):
             "/venlo/samenwerkingen/zvh/2017/bewerken/motieven/",
         ),
         (
-            "collaborations:year-status",
+            "reports:year-status",
             ["venlo", "zvh", 2017],
             "/venlo/samenwerkingen/zvh/2017/status/",
         ),

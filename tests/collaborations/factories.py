@@ -54,5 +54,5 @@ class YearRecordFactory(factory.django.DjangoModelFactory):
 
     participation = factory.SubFactory(ParticipationFactory)
     year = 2025
-    status = YearRecord.Status.GEPUBLICEERD
+    status = YearRecord.Status.CONCEPT  # a working copy; publishing makes a version
     nagekeken = True

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
 from django.urls import reverse
 
 from collaborations import services
@@ -17,9 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def zvh_2017(demo) -> YearRecord:
-    return YearRecord.objects.get(
-        participation__partnership__slug="zvh", participation__municipality__slug="venlo", year=2017
+def zvh_2017(demo, reopen) -> YearRecord:
+    """The published 2017, reopened: a working copy to edit (version 1 stays public)."""
+    return reopen(
+        YearRecord.objects.get(
+            participation__partnership__slug="zvh",
+            participation__municipality__slug="venlo",
+            year=2017,
+        )
     )
 
 
@@ -162,13 +168,24 @@ def test_new_year_copies_last_years_answers_as_an_unreviewed_draft(clerk_client,
     assert set(new.belangrijkste_motieven.all()) == set(zvh_2017.belangrijkste_motieven.all())
     page = clerk_client.get(response["Location"]).content.decode()
     assert "overgenomen van 2017 en nog niet nagekeken" in page
-    # Publishing marks it reviewed; the public sees it only then.
-    clerk_client.post(
-        reverse("collaborations:year-status", args=["venlo", "zvh", 2018]),
-        {"actie": "publiceren", "version": new.version},
+    # The clerk submits it; publishing is for the adopter, and marks it reviewed.
+    status_url = reverse("reports:year-status", args=["venlo", "zvh", 2018])
+    clerk_client.post(status_url, {"actie": "aanbieden", "version": new.version})
+    new.refresh_from_db()
+    assert new.status == YearRecord.Status.TER_VASTSTELLING
+    refused = clerk_client.post(
+        status_url, {"actie": "vaststellen", "version": new.version}, follow=True
     )
+    assert "U mag deze stap niet zetten" in refused.content.decode()
+    assert Client().get(response["Location"]).status_code == 404
+    clerk_client.force_login(UserFactory(username="vaststeller", is_superuser=True))
+    for action in ("vaststellen", "publiceren"):
+        new.refresh_from_db()
+        clerk_client.post(status_url, {"actie": action, "version": new.version})
     new.refresh_from_db()
     assert new.status == YearRecord.Status.GEPUBLICEERD and new.nagekeken
+    assert new.participation.versions.get(year=2018).number == 1
+    assert Client().get(response["Location"]).status_code == 200
 
 
 def test_a_year_that_exists_is_not_created_again(clerk, zvh_2017):

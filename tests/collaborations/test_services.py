@@ -344,49 +344,88 @@ def test_start_new_year_refuses_another_municipality(filled_in, stranger):
     assert filled_in.participation.years.count() == 1
 
 
-# --- set_year_status --------------------------------------------------------------------
+# --- change_status (the workflow) -----------------------------------------------------------
 
 
-def test_publishing_marks_the_year_reviewed(record, invoerder):
-    """Publishing is the clerk's statement that the copied texts were checked."""
-    saved = services.set_year_status(
-        user=invoerder, record=record, publish=True, expected_version=record.version
+@pytest.fixture
+def adopter(db):
+    return UserFactory(username="vaststeller", is_superuser=True)
+
+
+def step(user, record, action, note=""):
+    record.refresh_from_db()
+    return services.change_status(
+        user=user, record=record, action=action, expected_version=record.version, note=note
     )
 
+
+def test_the_clerk_submits_and_the_adopter_adopts(record, invoerder, adopter):
+    """The workflow: concept → ter vaststelling (clerk) → vastgesteld (adopter)."""
+    step(invoerder, record, "aanbieden")
+    assert stored(record).status == YearRecord.Status.TER_VASTSTELLING
+    with pytest.raises(PermissionDenied):
+        step(invoerder, record, "vaststellen")
+    step(adopter, record, "vaststellen")
+    assert stored(record).status == YearRecord.Status.VASTGESTELD
+
+
+def test_an_adopted_year_is_locked_until_reopened_with_a_reason(record, invoerder, adopter):
+    step(invoerder, record, "aanbieden")
+    step(adopter, record, "vaststellen")
     fresh = stored(record)
-    assert (fresh.status, fresh.nagekeken) == (YearRecord.Status.GEPUBLICEERD, True)
-    assert fresh.version == saved.version == record.version + 1
+    with pytest.raises(ValidationError, match="Heropen het jaar eerst"):
+        services.update_year_record(
+            user=invoerder,
+            record=fresh,
+            fields={"beoogd_kern": "x"},
+            expected_version=fresh.version,
+        )
+    with pytest.raises(ValidationError, match="Toelichting"):
+        step(invoerder, record, "heropenen", note="  ")
+    step(invoerder, record, "heropenen", note="Cijfers van de accountant")
+    fresh = stored(record)
+    assert (fresh.status, fresh.status_note) == (
+        YearRecord.Status.CONCEPT,
+        "Cijfers van de accountant",
+    )
+    services.update_year_record(
+        user=invoerder, record=fresh, fields={"beoogd_kern": "x"}, expected_version=fresh.version
+    )
 
 
-def test_withdrawing_makes_the_year_a_concept_again(record, invoerder):
-    """A withdrawn year is hidden from the public again."""
-    published = services.set_year_status(
-        user=invoerder, record=record, publish=True, expected_version=record.version
-    )
-    services.set_year_status(
-        user=invoerder, record=record, publish=False, expected_version=published.version
-    )
+def test_sending_back_needs_a_remark_and_makes_a_concept(record, invoerder, adopter):
+    step(invoerder, record, "aanbieden")
+    with pytest.raises(ValidationError):
+        step(adopter, record, "terugsturen")
+    step(adopter, record, "terugsturen", note="Graag de kern aanvullen.")
+    fresh = stored(record)
+    assert fresh.status == YearRecord.Status.CONCEPT
+    assert fresh.status_note == "Graag de kern aanvullen."
+
+
+def test_a_step_from_the_wrong_state_is_refused(record, adopter):
+    with pytest.raises(ValidationError, match="Dit kan niet meer"):
+        step(adopter, record, "publiceren")
     assert stored(record).status == YearRecord.Status.CONCEPT
 
 
-def test_set_year_status_refuses_a_stale_version(record, invoerder):
-    """Publishing a page someone changed since it was read would publish unread text."""
+def test_change_status_refuses_a_stale_version(record, invoerder):
+    """Submitting a page someone changed since it was read would submit unread text."""
     opened_at = record.version
     services.update_year_record(
         user=invoerder, record=record, fields={"beoogd_proces": "x"}, expected_version=opened_at
     )
-
     with pytest.raises(StaleVersionError):
-        services.set_year_status(
-            user=invoerder, record=record, publish=True, expected_version=opened_at
+        services.change_status(
+            user=invoerder, record=record, action="aanbieden", expected_version=opened_at
         )
     assert stored(record).status == YearRecord.Status.CONCEPT
 
 
-def test_set_year_status_refuses_another_municipality(record, stranger):
-    """Only the municipality's own clerks publish its years."""
+def test_change_status_refuses_another_municipality(record, stranger):
+    """Only the municipality's own clerks submit its years."""
     with pytest.raises(PermissionDenied):
-        services.set_year_status(
-            user=stranger, record=record, publish=True, expected_version=record.version
+        services.change_status(
+            user=stranger, record=record, action="aanbieden", expected_version=record.version
         )
     assert stored(record).status == YearRecord.Status.CONCEPT

@@ -31,8 +31,11 @@ def section(text: str, start: str, end: str) -> str:
 
 
 @pytest.fixture
-def venlo_zvh(demo) -> Participation:
-    return Participation.objects.get(partnership__slug="zvh", municipality__slug="venlo")
+def venlo_zvh(demo, reopen) -> Participation:
+    """Venlo's ZVH with its published 2017 reopened for corrections (version 1 stays public)."""
+    participation = Participation.objects.get(partnership__slug="zvh", municipality__slug="venlo")
+    reopen(participation.years.get(year=2017))
+    return participation
 
 
 def test_zvh_2017_shows_every_figure_of_the_seed(client, demo):
@@ -275,13 +278,18 @@ def test_year_page_queries_stay_fixed_with_three_full_years(
     assert page_text(response).count("regel 7") >= 12
 
 
-def test_vreemd_vermogen_is_offered_to_clerks_and_shown_once_filled(client, clerk_client, demo):
+def test_vreemd_vermogen_is_offered_to_clerks_and_shown_once_published(
+    client, clerk_client, venlo_zvh, publish
+):
     assert "Vreemd vermogen" not in page_text(Client().get(ZVH_2017))
     clerk_page = clerk_client.get(ZVH_2017).content.decode()
     grid_url = reverse("finance:grid", args=["venlo", "zvh", 2017, "vreemd_vermogen"])
     assert grid_url in clerk_page
     response = clerk_client.post(grid_url, grid_post([("Langlopende lening", "250.000", "", "")]))
     assert response.status_code == 302
+    # The public sees what was published: the new table only with the next version.
+    assert "Vreemd vermogen" not in page_text(Client().get(ZVH_2017))
+    publish(venlo_zvh.years.get(year=2017))
     text = page_text(Client().get(ZVH_2017))
     assert "Vreemd vermogen, lopend jaar (2017)" in text
     assert "Langlopende lening € 250.000" in text

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from allocation.demo import load_allocation_demo
 from collaborations import services as collab_services
-from collaborations.models import Municipality, Participation, YearRecord
+from collaborations.models import Municipality, Participation, YearRecord, YearVersion
 from core import pdf as core_pdf
 from reports import documents, services
 from reports.models import ReportBundle
@@ -62,7 +62,8 @@ def test_year_pdf_is_tagged_dutch_a4_and_holds_the_figures(client, zvh, caplog):
 
 
 def test_unpublished_year_has_no_public_pdf(client, zvh):
-    YearRecord.objects.filter(participation=zvh).update(status="concept")
+    """Only a published version is public, also as a PDF."""
+    YearVersion.objects.filter(participation=zvh, year=2017).delete()
     assert client.get("/venlo/samenwerkingen/zvh/2017/pdf/").status_code == 404
 
 
@@ -84,14 +85,15 @@ def test_fetcher_fetches_nothing_but_our_static_files(zvh):
     assert not any("manage.py" in u for u in log.served)
 
 
-def test_user_entered_links_are_not_fetched(zvh, clerk):
-    record = YearRecord.objects.get(participation=zvh, year=2017)
+def test_user_entered_links_are_not_fetched(zvh, clerk, reopen, publish):
+    record = reopen(YearRecord.objects.get(participation=zvh, year=2017))
     collab_services.update_year_record(
         user=clerk,
         record=record,
         expected_version=record.version,
         fields={"beoogd_inhoud": '<img src="file:///etc/passwd"> zie http://10.0.0.1/x.png'},
     )
+    publish(record)
     log = core_pdf.FetchLog()
     pdf = core_pdf.render_pdf(documents.year_report_html(zvh, 2017, AnonymousUser()), log=log)
     assert log.refused == []  # the text is escaped: there is nothing to fetch
@@ -131,7 +133,9 @@ def test_bundle_is_built_in_the_background_with_a_correct_table_of_contents(
     assert reader.trailer["/Root"]["/Lang"] == "nl"
 
 
-def test_bundle_is_reused_until_the_data_changes(zvh, clerk, django_capture_on_commit_callbacks):
+def test_bundle_is_reused_until_the_data_changes(
+    zvh, clerk, reopen, django_capture_on_commit_callbacks
+):
     venlo = Municipality.objects.get(slug="venlo")
     with django_capture_on_commit_callbacks(execute=True):
         first = services.request_bundle(
@@ -141,7 +145,7 @@ def test_bundle_is_reused_until_the_data_changes(zvh, clerk, django_capture_on_c
         user=AnonymousUser(), municipality=venlo, year=2017, slugs=["zvh"]
     )
     assert again.pk == first.pk
-    record = YearRecord.objects.get(participation=zvh, year=2017)
+    record = reopen(YearRecord.objects.get(participation=zvh, year=2017))
     collab_services.update_year_record(
         user=clerk,
         record=record,

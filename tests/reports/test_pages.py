@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from collaborations import services as collab_services
 from collaborations.demo import read_json
 from collaborations.models import Municipality, Term, Vocabulary, YearRecord
 from tests.collaborations.factories import UserFactory
@@ -80,7 +81,9 @@ def test_year_page_query_count_is_fixed(client, demo, django_assert_max_num_quer
 def test_year_page_query_count_for_a_clerk(clerk_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         response = clerk_client.get("/venlo/samenwerkingen/zvh/2017/")
-    assert "Bewerk" in response.content.decode()
+    # published, so locked: the clerk is offered to reopen it, not to edit it
+    assert "Heropenen" in response.content.decode()
+    assert "Gelijk aan versie 1" in response.content.decode()
 
 
 def test_every_page_of_the_foundation_answers(client, demo):
@@ -126,13 +129,17 @@ def test_kernbeeld_without_governance_says_not_filled_in(client, demo):
     assert zvh_2017_source()["beoogd_kern"] in text
 
 
-def test_public_does_not_see_draft_years(clerk_client, demo):
+def test_public_does_not_see_draft_years(clerk_client, clerk, demo, reopen):
+    """A year is public once a version is published; a reopened year keeps showing it."""
     record = YearRecord.objects.get(participation__partnership__slug="zvh", year=2017)
-    record.status = YearRecord.Status.CONCEPT
-    record.save()
-    assert Client().get("/venlo/samenwerkingen/zvh/2017/").status_code == 404
-    assert "ZVH" not in page_text(Client().get("/venlo/samenwerkingen/zvh/")).split("Jaren")[1][:40]
-    assert clerk_client.get("/venlo/samenwerkingen/zvh/2017/").status_code == 200
+    collab_services.start_new_year(user=clerk, participation=record.participation, year=2018)
+    assert Client().get("/venlo/samenwerkingen/zvh/2018/").status_code == 404
+    assert (
+        "2018" not in page_text(Client().get("/venlo/samenwerkingen/zvh/")).split("Jaren")[1][:40]
+    )
+    assert clerk_client.get("/venlo/samenwerkingen/zvh/2018/").status_code == 200
+    reopen(record)
+    assert Client().get("/venlo/samenwerkingen/zvh/2017/").status_code == 200
 
 
 def test_help_texts_are_not_on_the_public_page(client, demo):

@@ -84,10 +84,11 @@ def ask(municipality, django_capture_on_commit_callbacks):
     return request
 
 
-def bundle_html(municipality) -> str:
-    """The HTML the bundle's PDF is made of (cheap: no PDF), as the public sees it."""
+def bundle_html(municipality, viewer) -> str:
+    """The HTML the bundle's PDF is made of (cheap: no PDF), as `viewer` sees it (a clerk sees
+    the working copy; the public only published versions)."""
     participations = bundle_participations(municipality, [])
-    html = documents.bundle_html(municipality, YEAR, participations, AnonymousUser())
+    html = documents.bundle_html(municipality, YEAR, participations, viewer)
     return html.replace("\xa0", " ").replace("&nbsp;", " ")
 
 
@@ -280,11 +281,13 @@ def test_next_years_begroting_entered_next_year_gives_a_new_bundle(
     before, after = Decimal("1100"), Decimal("1250")
     kosten(invoerder, record.participation, "1000", next_year=Cell(amount=before))
     first, _ = ask()
-    assert format_money(before) in bundle_html(municipality)
+    assert format_money(before) in bundle_html(municipality, invoerder)
 
     kosten(invoerder, record.participation, str(after), year=YEAR + 1)  # begroting 2026
 
-    assert format_money(after) in bundle_html(municipality)  # the bundle shows the change…
+    assert format_money(after) in bundle_html(
+        municipality, invoerder
+    )  # the bundle shows the change…
     assert ask()[0].pk != first.pk  # …so the old PDF must not be served
 
 
@@ -298,11 +301,11 @@ def test_adopting_another_variant_gives_a_new_bundle(ask, allocation_model, cent
 
 
 def test_new_measures_for_the_adopted_variant_give_a_new_bundle(
-    ask, municipality, record, allocation_model
+    ask, municipality, record, allocation_model, invoerder
 ):
     """New inhabitant figures change every contribution under the adopted variant."""
     first, _ = ask()
-    assert format_money(ADOPTED_TOTAL * 10_000 // 40_000) in bundle_html(municipality)
+    assert format_money(ADOPTED_TOTAL * 10_000 // 40_000) in bundle_html(municipality, invoerder)
     partnership = record.participation.partnership
     participants = [partnership.centrumgemeente, record.participation.municipality]
     allocation_services.save_allocation_model(
@@ -320,6 +323,6 @@ def test_new_measures_for_the_adopted_variant_give_a_new_bundle(
         adopted_code="A",
     )
     assert AllocationVariant.objects.get(adopted=True).code == "A"
-    assert format_money(ADOPTED_TOTAL * 20_000 // 50_000) in bundle_html(municipality)
+    assert format_money(ADOPTED_TOTAL * 20_000 // 50_000) in bundle_html(municipality, invoerder)
 
     assert ask()[0].pk != first.pk

@@ -1,0 +1,343 @@
+"""Freezing a year page into a published version, and reading it back.
+
+`freeze` turns the context the section C fragments render (section C, the money tables with
+their blocks, totals and variances, the split key, the charts, the adopted contribution) into
+plain JSON; `thaw` builds the same objects again, so the web page, the PDF and the bundle render
+a published version with the very same fragments, without reading any working data.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+
+from collaborations.models import MotiveAnswer, Participation, Term, YearRecord
+from collaborations.selectors import MotiveView, YearPage
+from core import charts
+from finance.models import SplitKeyComponent, Table
+from finance.money import Cell, FillState
+from finance.presentation import Chart, FinancePage, RowView, TableView, YearBlock
+
+FORMAT = 1
+RECORD_FIELDS = [
+    "eigen_formulering",
+    "motief_beantwoord",
+    "beoogd_inhoud",
+    "beoogd_proces",
+    "beoogd_samenwerking",
+    "beoogd_kern",
+    "feitelijk_inhoud",
+    "feitelijk_proces",
+    "feitelijk_samenwerking",
+    "feitelijk_kern",
+    "kosten_baten_begroot",
+    "kosten_baten_feitelijk",
+    "aandeel_toelichting",
+    "verdeelsleutel_tekst",
+    "evenwicht_kosten",
+    "evenwicht_kosten_toelichting",
+    "evenwicht_baten",
+    "evenwicht_baten_toelichting",
+    "aandeel_percentage",
+]
+KEY_FIELDS = ["kind", "omschrijving", "basis", "base_amount", "share_percent", "fixed_amount"]
+
+
+def _d(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _D(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _cell(cell: Cell) -> list:
+    return [_d(cell.amount), cell.not_applicable]
+
+
+def _uncell(data: list) -> Cell:
+    return Cell(amount=_D(data[0]), not_applicable=data[1])
+
+
+# --- freeze -------------------------------------------------------------------------------
+
+
+def freeze(context: dict) -> dict:
+    """The JSON of what a year page shows (the context of `reports.selectors.year`)."""
+    record: YearRecord = context["record"]
+    page: YearPage = context["page"]
+    finance: FinancePage | None = context["finance"]
+    contribution = context["contribution"]
+    return {
+        "format": FORMAT,
+        "record": {
+            name: _d(v) if isinstance(v := getattr(record, name), Decimal) else v
+            for name in RECORD_FIELDS
+        },
+        "motives": [
+            {
+                "motive": m.motive.pk,
+                "submotives": [t.pk for t in m.submotives],
+                "answer": [m.answer.antwoord, m.answer.toelichting] if m.answer else None,
+                "important": m.belangrijk,
+            }
+            for m in page.motives
+        ],
+        "important": [t.pk for t in page.belangrijkste],
+        "finance": None if finance is None else _freeze_finance(finance),
+        "contribution": None
+        if contribution is None
+        else {
+            "model_name": contribution.model.name,
+            "model_year": contribution.model.year,
+            "variant_code": contribution.variant.code,
+            "variant_name": contribution.variant.name,
+            "amount": _d(contribution.amount),
+        },
+    }
+
+
+def _freeze_finance(finance: FinancePage) -> dict:
+    return {
+        "year": finance.year,
+        "tables": [
+            {
+                "code": t.code,
+                "title": t.title,
+                "first_column": t.first_column,
+                "shared": t.shared,
+                "blocks": [_freeze_block(b) for b in t.blocks],
+            }
+            for t in finance.tables
+            # an empty Vreemd vermogen is shown to clerks only (finance_page's show_empty)
+            if not (
+                t.code == Table.VREEMD_VERMOGEN
+                and all(b.state == FillState.EMPTY for b in t.blocks)
+            )
+        ],
+        "split_key": [
+            {
+                **{
+                    name: _d(v) if isinstance(v := getattr(c, name), Decimal) else v
+                    for name in KEY_FIELDS
+                },
+                "applies_to_year": c.applies_to_year,
+            }
+            for c in finance.split_key
+        ],
+        "charts": [
+            {
+                "chart_id": c.chart_id,
+                "title": c.title,
+                "description": c.description,
+                "svg": c.svg,
+                "categories": c.categories,
+                "series": [[s.name, [_d(v) for v in s.values]] for s in c.series],
+            }
+            for c in finance.charts
+        ],
+    }
+
+
+def _freeze_block(block: YearBlock) -> dict:
+    return {
+        "heading": block.heading,
+        "year": block.year,
+        "headers": block.headers,
+        "state": str(block.state),
+        "rows": [
+            [
+                r.label,
+                [_cell(c) for c in r.cells],
+                _d(r.variance),
+                _d(r.variance_percent),
+                _d(r.change),
+                _d(r.change_percent),
+            ]
+            for r in block.rows
+        ],
+        "totals": [_cell(c) for c in block.totals],
+        "total": [
+            _d(block.total_variance),
+            _d(block.total_variance_percent),
+            _d(block.total_change),
+            _d(block.total_change_percent),
+        ],
+    }
+
+
+def contribution_figures(snapshot: dict) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """Kosten totals of the version's own year: begroting, realisatie, begroting next year."""
+    finance = snapshot.get("finance") or {}
+    for table in finance.get("tables", []):
+        if table["code"] == Table.KOSTEN and table["blocks"]:
+            totals = table["blocks"][0]["totals"]
+            if totals:
+                return tuple(_D(t[0]) for t in totals)  # type: ignore[return-value]
+    return None, None, None
+
+
+# --- thaw ---------------------------------------------------------------------------------
+
+
+def thaw(snapshot: dict, participation: Participation, year: int, *, id_prefix: str = "") -> dict:
+    """The context of a year page, built from a published version (no working data read)."""
+    fields = {
+        name: _D(v) if name == "aandeel_percentage" else v for name, v in snapshot["record"].items()
+    }
+    record = YearRecord(
+        participation=participation,
+        year=year,
+        status=YearRecord.Status.GEPUBLICEERD,
+        nagekeken=True,
+        **fields,
+    )
+    term_ids = (
+        {m["motive"] for m in snapshot["motives"]}
+        | {t for m in snapshot["motives"] for t in m["submotives"]}
+        | set(snapshot["important"])
+    )
+    terms = Term.objects.in_bulk(term_ids)
+    motives = []
+    for m in snapshot["motives"]:
+        if m["motive"] not in terms:
+            continue
+        answer = None
+        if m["answer"]:
+            answer = MotiveAnswer(antwoord=m["answer"][0], toelichting=m["answer"][1])
+        motives.append(
+            MotiveView(
+                motive=terms[m["motive"]],
+                submotives=[terms[t] for t in m["submotives"] if t in terms],
+                answer=answer,
+                belangrijk=m["important"],
+            )
+        )
+    page = YearPage(
+        participation=participation,
+        year=year,
+        record=record,
+        years=[],
+        motives=motives,
+        belangrijkste=[terms[t] for t in snapshot["important"] if t in terms],
+    )
+    contribution = None
+    if snapshot.get("contribution"):
+        c = snapshot["contribution"]
+        contribution = SimpleNamespace(
+            model=SimpleNamespace(name=c["model_name"], year=c["model_year"]),
+            variant=SimpleNamespace(code=c["variant_code"], name=c["variant_name"]),
+            amount=_D(c["amount"]),
+        )
+    finance = snapshot.get("finance")
+    return {
+        "page": page,
+        "record": record,
+        "finance": None if finance is None else _thaw_finance(finance, id_prefix),
+        "contribution": contribution,
+    }
+
+
+def _thaw_finance(data: dict, id_prefix: str) -> FinancePage:
+    tables = [
+        TableView(
+            code=t["code"],
+            title=t["title"],
+            first_column=t["first_column"],
+            shared=t["shared"],
+            blocks=[_thaw_block(b) for b in t["blocks"]],
+        )
+        for t in data["tables"]
+    ]
+    split_key = [
+        SplitKeyComponent(
+            **{
+                name: _D(c[name]) if name.endswith(("amount", "percent")) else c[name]
+                for name in KEY_FIELDS
+            },
+            applies_to_year=c["applies_to_year"],
+        )
+        for c in data["split_key"]
+    ]
+    chart_list = []
+    for c in data["charts"]:
+        chart_id = f"{id_prefix}{c['chart_id']}"
+        svg = c["svg"].replace(f'"{c["chart_id"]}', f'"{chart_id}') if id_prefix else c["svg"]
+        chart_list.append(
+            Chart(
+                chart_id=chart_id,
+                title=c["title"],
+                description=c["description"],
+                svg=svg,
+                categories=c["categories"],
+                series=[
+                    charts.Series(name, [_D(v) for v in values]) for name, values in c["series"]
+                ],
+            )
+        )
+    return FinancePage(
+        year=data["year"], tables=tables, split_key=split_key, signals=[], charts=chart_list
+    )
+
+
+def _thaw_block(data: dict) -> YearBlock:
+    block = YearBlock(
+        heading=data["heading"],
+        year=data["year"],
+        headers=data["headers"],
+        state=FillState(data["state"]),
+        rows=[
+            RowView(
+                label=r[0],
+                cells=[_uncell(c) for c in r[1]],
+                variance=_D(r[2]),
+                variance_percent=_D(r[3]),
+                change=_D(r[4]),
+                change_percent=_D(r[5]),
+            )
+            for r in data["rows"]
+        ],
+        totals=[_uncell(c) for c in data["totals"]],
+    )
+    (
+        block.total_variance,
+        block.total_variance_percent,
+        block.total_change,
+        block.total_change_percent,
+    ) = (_D(v) for v in data["total"])
+    return block
+
+
+def count_differences(old: dict, new: dict) -> int:
+    """How many texts, answers and figures differ between two snapshots (for "3 wijzigingen
+    sinds versie 2"): leaves of the JSON compared by their path, charts left out (they follow
+    from the figures)."""
+    return len(_differences(_strip(old), _strip(new)))
+
+
+def _strip(snapshot: dict) -> dict:
+    data = dict(snapshot)
+    if data.get("finance"):
+        data["finance"] = {k: v for k, v in data["finance"].items() if k != "charts"}
+    return data
+
+
+def _differences(a, b, path: str = "") -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = set(a) | set(b)
+        return [d for k in sorted(keys) for d in _differences(a.get(k), b.get(k), f"{path}/{k}")]
+    if isinstance(a, list) and isinstance(b, list) and not _is_leaf_list(a, b):
+        out = [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=False))
+            for d in _differences(x, y, f"{path}/{i}")
+        ]
+        longer = a if len(a) > len(b) else b
+        out += [f"{path}/{i}" for i in range(min(len(a), len(b)), len(longer))]
+        return out
+    return [] if a == b else [path]
+
+
+def _is_leaf_list(a: list, b: list) -> bool:
+    """A cell ([amount, n.v.t.]) or a list of ids counts as one value."""
+    return all(not isinstance(x, dict | list) for x in [*a, *b])
