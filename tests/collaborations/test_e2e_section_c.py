@@ -29,11 +29,15 @@ EDIT_SECTIONS = [
 
 
 @pytest.fixture
-def venlo_clerk(venlo):
+def venlo_clerk(venlo, reopen):
+    """A clerk of Venlo, with the published ZVH 2017 reopened for corrections."""
     user = UserFactory(
         username="carla", first_name="Carla", last_name="Klerk", password="klerk-wachtwoord-1"
     )
     venlo.invoerders.add(user)
+    from collaborations.models import YearRecord
+
+    reopen(YearRecord.objects.get(participation__partnership__slug="zvh", year=2017))
     return user
 
 

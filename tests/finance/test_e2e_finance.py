@@ -9,9 +9,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def venlo_clerk(venlo):
+def venlo_clerk(venlo, reopen):
+    """A clerk of Venlo, with the published ZVH 2017 reopened for corrections."""
     user = UserFactory(username="carla", password="klerk-wachtwoord-1")
     venlo.invoerders.add(user)
+    from collaborations.models import YearRecord
+
+    reopen(YearRecord.objects.get(participation__partnership__slug="zvh", year=2017))
     return user
 
 

@@ -4,10 +4,15 @@ restore by keyboard, and no axe violations; the same for the grid's confirmation
 import pytest
 from playwright.sync_api import expect
 
+from collaborations.models import YearRecord
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_history_shows_a_change_and_restores_it(page, live_server, demo, login, assert_accessible):
+def test_history_shows_a_change_and_restores_it(
+    page, live_server, demo, reopen, login, assert_accessible
+):
+    reopen(YearRecord.objects.get(participation__partnership__slug="zvh", year=2017))
     login(page, "invoerder-venlo", "demo-venlo")
     page.goto(f"{live_server.url}/venlo/samenwerkingen/zvh/2017/bewerken/beoogde-resultaten/")
     kern = page.get_by_label("Kern")
@@ -28,7 +33,10 @@ def test_history_shows_a_change_and_restores_it(page, live_server, demo, login, 
     expect(page.get_by_label("Kern")).to_have_value(original)
 
 
-def test_nvt_on_a_filled_table_asks_first(page, live_server, demo, login, assert_accessible):
+def test_nvt_on_a_filled_table_asks_first(
+    page, live_server, demo, reopen, login, assert_accessible
+):
+    reopen(YearRecord.objects.get(participation__partnership__slug="zvh", year=2017))
     login(page, "invoerder-venlo", "demo-venlo")
     page.goto(f"{live_server.url}/venlo/samenwerkingen/zvh/2017/financien/kosten/")
     page.get_by_label("Deze tabel is dit jaar niet van toepassing (n.v.t.)").check()
@@ -38,3 +46,43 @@ def test_nvt_on_a_filled_table_asks_first(page, live_server, demo, login, assert
     page.get_by_label("Ja, verwijder deze regels met hun bedragen").check()
     page.get_by_role("button", name="Opslaan").click()
     expect(page.get_by_text("opgeslagen")).to_be_visible()
+
+
+def test_the_workflow_from_reopening_to_a_new_published_version(
+    page, live_server, demo, login, assert_accessible
+):
+    """The clerk reopens the published 2017 with a reason and corrects it; the public keeps
+    seeing version 1; the beheerder adopts and publishes version 2; version 1 stays readable."""
+    year_url = f"{live_server.url}/venlo/samenwerkingen/zvh/2017/"
+    login(page, "invoerder-venlo", "demo-venlo")
+    page.goto(year_url)
+    expect(page.get_by_text("Gelijk aan versie 1")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Reden (heropenen)").fill("Correctie van de kern")
+    page.get_by_role("button", name="Heropenen").click()
+    expect(page.get_by_text("is heropend als concept")).to_be_visible()
+    page.goto(year_url + "bewerken/beoogde-resultaten/")
+    page.get_by_label("Kern").fill("Gecorrigeerde kern na heropenen.")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("1 wijziging sinds versie 1")).to_be_visible()
+    page.get_by_role("button", name="Ter vaststelling aanbieden").click()
+    expect(page.get_by_text("ter vaststelling aangeboden")).to_be_visible()
+    assert_accessible(page)
+    public = page.context.browser.new_page()
+    public.goto(year_url)
+    expect(public.get_by_text("Gecorrigeerde kern na heropenen.")).to_have_count(0)
+    beheer = page.context.browser.new_page()
+    login(beheer, "beheerder", "demo-beheerder")
+    beheer.goto(year_url)
+    beheer.get_by_role("button", name="Vaststellen").click()
+    beheer.get_by_role("button", name="Publiceren").click()
+    expect(beheer.get_by_text("gepubliceerd als nieuwe versie")).to_be_visible()
+    public.goto(year_url)
+    expect(public.get_by_text("Gecorrigeerde kern na heropenen.")).to_be_visible()
+    expect(public.get_by_text("Versie 2 van 2017")).to_be_visible()
+    public.goto(year_url + "versies/1/")
+    expect(public.get_by_text("U bekijkt een eerdere versie.")).to_be_visible()
+    expect(public.get_by_text("Gecorrigeerde kern na heropenen.")).to_have_count(0)
+    assert_accessible(public)
+    public.goto(year_url + "versies/")
+    assert_accessible(public)
