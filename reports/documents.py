@@ -4,13 +4,16 @@ and of the committee bundle, built from the same template fragments as the web p
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from allocation import selectors as allocation_selectors
 from allocation.comparison import cost_price_view
+from collaborations.navigation import participation_context
 
-from .selectors.year import year_context
+from .selectors.year import version_context, year_context
 
 
 def _status(record) -> str:
@@ -21,15 +24,36 @@ def _status(record) -> str:
 
 
 def year_report_html(participation, year: int, user) -> str:
-    context = year_context(participation, year, user)
+    """The year as `user` sees it: a clerk the working copy, everyone else the latest version."""
+    return _year_html(participation, year, year_context(participation, year, user))
+
+
+def version_report_html(participation, version) -> str:
+    """One published version; the same bytes whenever it is rendered (its own dates only)."""
+    context = version_context(participation, version.year, version, AnonymousUser())
+    context.update(
+        participation_context(participation),
+        version=version,
+        showing_version=True,
+        idp="",
+        can_edit=False,
+    )
+    return _year_html(participation, version.year, context)
+
+
+def _year_html(participation, year: int, context: dict) -> str:
     partnership = participation.partnership
+    version = context.get("version") if context.get("showing_version") else None
     context.update(
         {
             "title": f"{partnership.name} ({partnership.afkorting}) {year} — "
             f"{participation.municipality.name}",
             "year": year,
-            "status": _status(context["record"]),
-            "generated": timezone.localtime(),
+            "status": f"Versie {version.number}, gepubliceerd op "
+            f"{date_format(timezone.localtime(version.published_at), 'j F Y')}"
+            if version
+            else _status(context["record"]),
+            "generated": timezone.localtime(version.published_at if version else None),
         }
     )
     return render_to_string("reports/year_pdf.html", context)

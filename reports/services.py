@@ -16,7 +16,7 @@ from . import snapshot
 from .models import ReportBundle
 from .selectors import year as year_selectors
 from .selectors.bundles import bundle_participations, data_version
-from .tasks import build_bundle
+from .tasks import build_bundle, render_version_pdf
 
 
 @transaction.atomic
@@ -128,7 +128,8 @@ def change_year_status(
         user=user, record=record, action=action, expected_version=expected_version, note=note
     )
     if changed.status == YearRecord.Status.GEPUBLICEERD:
-        _create_version(changed, user=user if user.is_authenticated else None, note=note)
+        version = _create_version(changed, user=user if user.is_authenticated else None, note=note)
+        transaction.on_commit(lambda: render_version_pdf.enqueue(version.pk))
     return changed
 
 

@@ -166,15 +166,37 @@ def _freeze_block(block: YearBlock) -> dict:
     }
 
 
-def contribution_figures(snapshot: dict) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-    """Kosten totals of the version's own year: begroting, realisatie, begroting next year."""
+def table_totals(
+    snapshot: dict, code: str
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """A table's totals in the version's own year: begroting, realisatie, begroting next year
+    (None where not filled in)."""
     finance = snapshot.get("finance") or {}
     for table in finance.get("tables", []):
-        if table["code"] == Table.KOSTEN and table["blocks"]:
+        if table["code"] == code and table["blocks"]:
             totals = table["blocks"][0]["totals"]
             if totals:
                 return tuple(_D(t[0]) for t in totals)  # type: ignore[return-value]
     return None, None, None
+
+
+def contribution_figures(snapshot: dict) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """Kosten totals of the version's own year: begroting, realisatie, begroting next year."""
+    return table_totals(snapshot, Table.KOSTEN)
+
+
+def key_figures(snapshot: dict) -> dict[str, Decimal | None]:
+    """The figures the comparison pages show, as the version was published."""
+    kosten = table_totals(snapshot, Table.KOSTEN)
+    resultaten = table_totals(snapshot, Table.RESULTATEN)
+    eigen = table_totals(snapshot, Table.EIGEN_VERMOGEN)
+    return {
+        "bijdrage_begroting": kosten[0],
+        "bijdrage_realisatie": kosten[1],
+        "resultaten_begroting": resultaten[0],
+        "resultaten_realisatie": resultaten[1],
+        "eigen_vermogen": eigen[1],
+    }
 
 
 # --- thaw ---------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from collaborations.models import YearRecord
 from core.exports import safe_text
 from core.templatetags.nl import NOT_FILLED_IN, euro, procentverschil, verschil
 from finance.money import Cell, percent_change
 from reports.selectors.overview import OverviewLabels
 
-STATUS = {"gepubliceerd": "Gepubliceerd", "concept": "Concept"}
+STATUS = dict(YearRecord.Status.choices)
 VERBONDEN = {"ja": "Ja", "nee": "Nee"}
 
 

@@ -8,15 +8,36 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from allocation.models import Measure
-from collaborations.models import Participation
+from collaborations.models import Participation, YearVersion
 from core import charts
 from finance.models import FinanceAmount, Kind, Table
 from finance.presentation import Chart
+from reports import snapshot
 from reports.comparisons import CompareColumn, CompareView, KeyFigures
 
 
-def compare(participations: list[Participation], years: list[int], label) -> CompareView:
-    """Key figures per participation and year, in four queries whatever the number of columns."""
+def _published_figures(
+    participations: list[Participation], years: list[int]
+) -> dict[tuple[int, int], KeyFigures]:
+    """The key figures as published: from the latest version of each participation's year."""
+    latest: dict[tuple[int, int], YearVersion] = {}
+    for version in YearVersion.objects.filter(
+        participation__in=participations, year__in=years
+    ).order_by("number"):
+        latest[(version.participation_id, version.year)] = version
+    return {
+        key: KeyFigures(**snapshot.key_figures(version.snapshot)) for key, version in latest.items()
+    }
+
+
+def compare(
+    participations: list[Participation], years: list[int], label, *, published: bool = False
+) -> CompareView:
+    """Key figures per participation and year, in four queries whatever the number of columns.
+
+    With `published` (the public), only what was published: the versions' figures."""
+    if published:
+        return _view(participations, years, label, _published_figures(participations, years))
     ids = [p.pk for p in participations]
     partnership_ids = {p.partnership_id for p in participations}
     kosten = (
@@ -39,12 +60,6 @@ def compare(participations: list[Participation], years: list[int], label) -> Com
         .values("line__partnership_id", "line__table", "year", "kind")
         .annotate(total=Sum("amount"))
     )
-    municipality_ids = {p.municipality_id for p in participations}
-    inhabitants: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
-    for m in Measure.objects.filter(
-        municipality_id__in=municipality_ids, code="inwoners", period="", year__lte=max(years)
-    ).order_by("year"):
-        inhabitants[m.municipality_id].append((m.year, m.value))
     figures: dict[tuple[int, int], KeyFigures] = defaultdict(KeyFigures)
     for row in kosten:
         f = figures[(row["line__participation_id"], row["year"])]
@@ -57,15 +72,33 @@ def compare(participations: list[Participation], years: list[int], label) -> Com
         shared_by[(row["line__partnership_id"], row["year"])][(row["line__table"], row["kind"])] = (
             row["total"]
         )
-    columns = []
     for p in participations:
-        per_year = {}
         for year in years:
             f = figures[(p.pk, year)]
             s = shared_by.get((p.partnership_id, year), {})
             f.resultaten_begroting = s.get((Table.RESULTATEN, Kind.BEGROTING))
             f.resultaten_realisatie = s.get((Table.RESULTATEN, Kind.REALISATIE))
             f.eigen_vermogen = s.get((Table.EIGEN_VERMOGEN, Kind.REALISATIE))
+    return _view(participations, years, label, figures)
+
+
+def _view(
+    participations: list[Participation],
+    years: list[int],
+    label,
+    figures: dict[tuple[int, int], KeyFigures],
+) -> CompareView:
+    municipality_ids = {p.municipality_id for p in participations}
+    inhabitants: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+    for m in Measure.objects.filter(
+        municipality_id__in=municipality_ids, code="inwoners", period="", year__lte=max(years)
+    ).order_by("year"):
+        inhabitants[m.municipality_id].append((m.year, m.value))
+    columns = []
+    for p in participations:
+        per_year = {}
+        for year in years:
+            f = figures.get((p.pk, year)) or KeyFigures()
             known = [v for y, v in inhabitants.get(p.municipality_id, []) if y <= year]
             f.inhabitants = known[-1] if known else None
             per_year[year] = f

@@ -25,9 +25,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from collaborations.models import Participation, Partnership, YearRecord
+from collaborations.models import Participation, Partnership, YearRecord, YearVersion
 from collaborations.permissions import user_can_edit
 from finance.models import FinanceAmount, Kind, Table
 
@@ -75,6 +76,16 @@ PARTNERSHIP_FIELDS = {
 }
 
 
+def _published(year: int, field: str):
+    """A figure of the latest published version of the participation's `year`."""
+    versions = YearVersion.objects.filter(participation=OuterRef("pk"), year=year).order_by(
+        "-number"
+    )
+    return Subquery(
+        versions.values(field)[:1], output_field=DecimalField(max_digits=18, decimal_places=2)
+    )
+
+
 def overview(municipality, user, year: int) -> QuerySet:
     """All partnerships of a municipality with its contribution: begroting of the year,
     realisatie of the year before, the change against the year before, the data's status.
@@ -82,15 +93,41 @@ def overview(municipality, user, year: int) -> QuerySet:
     One query, rows as dicts (see the module's docstring); still a queryset, so the filters
     and the table's ordering apply in SQL. The labels come from `overview_labels`. For the
     public, `has_published` tells whether the partnership has any published year."""
+    public = not user_can_edit(user, municipality)
     records = YearRecord.objects.filter(participation=OuterRef("pk"), year=year)
+    if public:
+        # only what was published: the versions' figures (Begroting Y from the version of Y,
+        # else as the version of Y-1 published it)
+        figures = {
+            "begroting": Coalesce(
+                _published(year, "contribution_budget"),
+                _published(year - 1, "contribution_budget_next"),
+            ),
+            "begroting_vorig": _published(year - 1, "contribution_budget"),
+            "realisatie_vorig": _published(year - 1, "contribution_actual"),
+        }
+        status = Case(
+            When(
+                Exists(YearVersion.objects.filter(participation=OuterRef("pk"), year=year)),
+                then=Value(YearRecord.Status.GEPUBLICEERD),
+            ),
+            default=Value(None),
+            output_field=CharField(),
+        )
+    else:
+        figures = {
+            "begroting": _kosten_total(year, Kind.BEGROTING),
+            "begroting_vorig": _kosten_total(year - 1, Kind.BEGROTING),
+            "realisatie_vorig": _kosten_total(year - 1, Kind.REALISATIE),
+        }
+        status = Subquery(records.values("status")[:1], output_field=CharField())
     queryset = (
         Participation.objects.filter(municipality=municipality)
         .annotate(
-            begroting=_kosten_total(year, Kind.BEGROTING),
-            begroting_vorig=_kosten_total(year - 1, Kind.BEGROTING),
-            realisatie_vorig=_kosten_total(year - 1, Kind.REALISATIE),
-            status_jaar=Subquery(records.values("status")[:1], output_field=CharField()),
-            nagekeken_jaar=Subquery(records.values("nagekeken")[:1]),
+            **figures,
+            status_jaar=status,
+            # a published version was reviewed; the working copy's flag is the clerks' business
+            nagekeken_jaar=Value(True) if public else Subquery(records.values("nagekeken")[:1]),
             verbonden=Case(
                 When(bestuurlijk_belang=True, financieel_belang=True, then=Value("ja")),
                 When(bestuurlijk_belang=False, then=Value("nee")),
@@ -127,10 +164,8 @@ def overview(municipality, user, year: int) -> QuerySet:
         "nagekeken_jaar",
         "verbonden",
     ]
-    if not user_can_edit(user, municipality):
-        published = YearRecord.objects.filter(
-            participation=OuterRef("pk"), status=YearRecord.Status.GEPUBLICEERD
-        )
+    if public:
+        published = YearVersion.objects.filter(participation=OuterRef("pk"))
         queryset = queryset.annotate(has_published=Exists(published))
         fields.append("has_published")
     return queryset.values(*fields, **PARTNERSHIP_FIELDS).order_by("partnership__name")

@@ -14,16 +14,26 @@ from core.http import pdf_response
 from core.pdf import render_pdf
 from reports import services
 from reports.documents import comparison_report_html, year_report_html
+from reports.published import published_pdf
 from reports.selectors.bundles import bundle_participations, get_bundle
 from reports.selectors.overview import default_overview_year
+from reports.selectors.versions import latest_version
 
 
 def year_pdf(request, municipality_slug, slug, year):
+    """A clerk gets the working copy, rendered now; everyone else the published version's PDF,
+    made once and served from storage."""
     participation = collab_selectors.get_participation(municipality_slug, slug)
     if not any(r.year == year for r in collab_selectors.visible_years(participation, request.user)):
         raise Http404("Voor dit jaar is niets gepubliceerd.")
+    filename = f"{slug}-{municipality_slug}-{year}.pdf"
+    if not user_can_edit(request.user, participation.municipality):
+        version = latest_version(participation, year)
+        if version is None:
+            raise Http404("Voor dit jaar is niets gepubliceerd.")
+        return pdf_response(published_pdf(version), filename)
     html = year_report_html(participation, year, request.user)
-    return pdf_response(render_pdf(html), f"{slug}-{municipality_slug}-{year}.pdf")
+    return pdf_response(render_pdf(html), filename)
 
 
 def comparison_pdf(request, municipality_slug, slug, year):

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
+from collaborations.permissions import user_can_edit
 from reports.filters import OverviewFilter
 from reports.selectors.compare import compare
 from reports.selectors.overview import default_overview_year, overview_labels
@@ -95,7 +96,10 @@ def compare_partnerships(request, municipality_slug):
     participations = collab_selectors.participations_by_slugs(municipality, slugs[:6])
     years = _years(request, default_overview_year(municipality))
     view = compare(
-        participations, years, lambda p: f"{p.partnership.name} ({p.partnership.afkorting})"
+        participations,
+        years,
+        lambda p: f"{p.partnership.name} ({p.partnership.afkorting})",
+        published=not user_can_edit(request.user, municipality),
     )
     return render(
         request,
@@ -116,7 +120,8 @@ def compare_municipalities(request, municipality_slug, slug):
     participation = collab_selectors.get_participation(municipality_slug, slug)
     participations = collab_selectors.participations_of_partnership(participation.partnership)
     years = _years(request, default_overview_year(participation.municipality))
-    view = compare(participations, years, lambda p: p.municipality.name)
+    # across municipalities: the public and clerks alike see what each municipality published
+    view = compare(participations, years, lambda p: p.municipality.name, published=True)
     return render(
         request,
         "reports/compare.html",

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from collaborations.models import Municipality, Participation, YearRecord
+from collaborations.models import Municipality, Participation, YearVersion
 from finance import services
 from finance.models import Table
 from finance.money import Cell
@@ -86,7 +86,7 @@ def test_export_escapes_formulas(client, demo):
 
 
 def test_public_sees_no_money_of_unpublished_partnerships(clerk_client, demo):
-    YearRecord.objects.filter(participation__partnership__slug="zvh").update(status="concept")
+    YearVersion.objects.filter(participation__partnership__slug="zvh").delete()
     public = Client().get(OVERVIEW + "?jaar=2018").content.decode()
     assert "€ 1.344.321" not in public
     assert "€ 1.344.321" in clerk_client.get(OVERVIEW + "?jaar=2018").content.decode()
@@ -136,7 +136,7 @@ def test_compare_query_count_is_fixed(client, demo, django_assert_max_num_querie
         client.get("/venlo/samenwerkingen/vrln/vergelijken/?jaar=2017")
 
 
-def test_changing_a_budget_updates_the_overview(demo):
+def test_a_concept_budget_is_not_public_until_published(demo):
     beheerder = get_user_model().objects.get(username="beheerder")
     zvh = Participation.objects.get(partnership__slug="zvh", municipality__slug="venlo")
     services.save_table_year(
@@ -147,8 +147,14 @@ def test_changing_a_budget_updates_the_overview(demo):
         rows=[services.GridRow("extra", (Cell(amount=1000), Cell(), Cell()))],
         expected_version=None,
     )
+    # The public sees the Begroting 2018 as published (with 2017); the clerks the working figure.
     content = Client().get(OVERVIEW + "?jaar=2018").content.decode()
-    assert "€ 1.345.321" in content
+    assert "€ 1.344.321" in content and "€ 1.345.321" not in content
+    csv_text = Client().get(OVERVIEW + "?jaar=2018&_export=csv").content.decode()
+    assert "1345321" not in csv_text
+    clerk = Client()
+    clerk.force_login(beheerder)
+    assert "€ 1.345.321" in clerk.get(OVERVIEW + "?jaar=2018").content.decode()
 
 
 def test_empty_contributions_sort_last_both_ways(client, demo):

@@ -14,13 +14,19 @@ from django.test.utils import CaptureQueriesContext
 
 from collaborations.models import Term, Vocabulary
 from finance.models import Kind
+from reports.services import ensure_versions
 from tests.collaborations.factories import (
     MunicipalityFactory,
     ParticipationFactory,
     UserFactory,
     YearRecordFactory,
 )
-from tests.finance.factories import FinanceAmountFactory, FinanceLineFactory
+from tests.finance.factories import (
+    FinanceAmountFactory,
+    FinanceLineFactory,
+    FinanceRowFactory,
+    FinanceTableYearFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +79,18 @@ def add_partnerships(town, terms, count: int) -> None:
             participation=participation, year=2025, status="gepubliceerd" if n % 3 else "concept"
         )
         line = FinanceLineFactory(participation=participation)
+        for year in (2024, 2025):
+            FinanceRowFactory(
+                table_year=FinanceTableYearFactory(participation=participation, year=year),
+                line=line,
+            )
         for year, kind, amount in [
             (2025, Kind.BEGROTING, Decimal(1000 + n)),
             (2024, Kind.BEGROTING, Decimal(900 + n)),
             (2024, Kind.REALISATIE, Decimal("950.50")),
         ]:
             FinanceAmountFactory(line=line, year=year, kind=kind, amount=amount)
+    ensure_versions()  # the published ones get their version, which is what the public reads
 
 
 def count_queries(client, url: str) -> int:
