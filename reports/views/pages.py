@@ -14,14 +14,31 @@ from collaborations import selectors as collab_selectors
 from collaborations import workflow
 from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import can_adopt, user_can_edit
-from reports import services
-from reports.selectors.versions import get_version, latest_version, versions_of
+from reports import services, snapshot
+from reports.selectors.versions import (
+    get_version,
+    latest_version,
+    latest_versions,
+    versions_of,
+)
 from reports.selectors.year import version_context, year_context
 
 
 def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) -> HttpResponse:
     participation = collab_selectors.participation_detail(municipality_slug, slug)
     years = collab_selectors.visible_years(participation, request.user)
+    can_edit = user_can_edit(request.user, participation.municipality)
+    if can_edit:
+        latest = collab_selectors.latest_year_record(participation, request.user)
+        important = list(latest.belangrijkste_motieven.all()) if latest else []
+    else:
+        # the kernbeeld of the public: the newest published version, not the working copy
+        versions = latest_versions(participation)
+        latest, important = None, []
+        if versions:
+            newest = versions[max(versions)]
+            thawed = snapshot.thaw(newest.snapshot, participation, newest.year)
+            latest, important = thawed["record"], thawed["page"].belangrijkste
     return render(
         request,
         "reports/partnership_detail.html",
@@ -31,8 +48,9 @@ def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) 
             "next_year": years[-1].year + 1 if years else None,
             "allocation_years": allocation_selectors.allocation_years(participation.partnership_id),
             "crumbs": crumbs(participation.municipality, participation),
-            "latest": collab_selectors.latest_year_record(participation, request.user),
-            "can_edit": user_can_edit(request.user, participation.municipality),
+            "latest": latest,
+            "latest_important": important,
+            "can_edit": can_edit,
         },
     )
 

@@ -149,3 +149,17 @@ def test_a_published_pdf_requested_twice_is_rendered_once(zvh, monkeypatch):
     assert first.content == second.content
     assert len(renders) == 1
     assert "Versie 1, gepubliceerd op" in pdf_text(second.content)
+
+
+def test_the_public_kernbeeld_is_the_published_one(zvh, reopen):
+    clerk = get_user_model().objects.get(username="invoerder-venlo")
+    record = reopen(zvh.years.get(year=2017))
+    collab_services.update_year_record(
+        user=clerk,
+        record=record,
+        fields={"feitelijk_kern": "Nog niet vastgestelde kern."},
+        expected_version=record.version,
+    )
+    page = Client().get("/venlo/samenwerkingen/zvh/").content.decode()
+    assert "Nog niet vastgestelde kern." not in page
+    assert "Efficiënter werken" in page  # the published belangrijkste motieven
