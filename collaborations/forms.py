@@ -4,13 +4,16 @@ Every form carries the record's `version` so that two people editing the same se
 overwrite each other unnoticed (the service refuses a stale version).
 """
 
+import json
 from decimal import Decimal
 
 from django import forms
 
 from core.forms import DutchDecimalField, VersionedForm
+from core.locking import as_text
 
 from .models import KERN_MAX_LENGTH, MotiveAnswer, Term, YearRecord
+from .services import motives_state
 
 
 class YearModelForm(VersionedForm, forms.ModelForm):
@@ -22,6 +25,12 @@ class YearModelForm(VersionedForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
+            self.initial["original"] = json.dumps(self.current_values(self.instance))
+
+    @classmethod
+    def current_values(cls, record: YearRecord) -> dict[str, str]:
+        """This section's fields as stored, to compare at save time."""
+        return {name: as_text(getattr(record, name)) for name in cls._meta.fields}
 
 
 def _textarea(rows: int = 4) -> forms.Textarea:
@@ -185,6 +194,7 @@ class MotievenForm(VersionedForm):
         answers = {a.motief_id: a for a in record.motive_answers.all()}
         initial = {
             "version": record.version,
+            "original": json.dumps(self.current_values(record)),
             "eigen_formulering": record.eigen_formulering,
             "belangrijkste_motieven": [t.pk for t in record.belangrijkste_motieven.all()],
             "motief_beantwoord": record.motief_beantwoord,
@@ -224,6 +234,10 @@ class MotievenForm(VersionedForm):
             + [f"sub_{m.code}" for m in motives]
             + ["eigen_formulering", "belangrijkste_motieven", "motief_beantwoord"]
         )
+
+    @staticmethod
+    def current_values(record: YearRecord) -> dict[str, str]:
+        return {name: as_text(value) for name, value in motives_state(record).items()}
 
     def motive_rows(self):
         """(motive, answer field, toelichting field) per motive, for the answers table."""

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from core.locking import lock_versioned, save_versioned
+from core.locking import lock_for_fields, lock_versioned, save_versioned
 
 from . import workflow
 from .models import (
@@ -55,6 +55,19 @@ COPIED_TEXT_FIELDS = [
 ]
 
 
+def motives_state(record: YearRecord) -> dict[str, object]:
+    """The motives section as values to compare (what the form showed against what is saved)."""
+    return {
+        "eigen_formulering": record.eigen_formulering,
+        "motief_beantwoord": record.motief_beantwoord,
+        "submotieven": [t.pk for t in record.submotieven.all()],
+        "belangrijkste_motieven": [t.pk for t in record.belangrijkste_motieven.all()],
+        "antwoorden": [
+            f"{a.motief_id}:{a.antwoord}:{a.toelichting}" for a in record.motive_answers.all()
+        ],
+    }
+
+
 def _require_editor(user: User, municipality: Municipality) -> None:
     if not user_can_edit(user, municipality):
         raise PermissionDenied(f"U mag de gegevens van {municipality} niet wijzigen.")
@@ -67,11 +80,18 @@ def update_year_record(
     record: YearRecord,
     fields: dict[str, Any],
     expected_version: int,
+    original: dict[str, str] | None = None,
 ) -> YearRecord:
-    """Save plain fields of section C (results, kosten en baten, aandeel)."""
+    """Save plain fields of section C (results, kosten en baten, aandeel).
+
+    With `original` (the fields' values when the form was opened) a save after someone else's
+    save of another section goes through; a change of these very fields is a conflict."""
     _require_editor(user, record.participation.municipality)
-    locked = lock_versioned(
-        YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
+    locked = lock_for_fields(
+        YearRecord.objects.filter(pk=record.pk),
+        expected_version=expected_version,
+        original=original,
+        current=lambda r: {name: getattr(r, name) for name in fields},
     )
     require_open(locked)
     allowed = set(COPIED_TEXT_FIELDS)
@@ -97,11 +117,17 @@ def update_motives(
     belangrijkste_ids: Iterable[int],
     answers: dict[int, tuple[str, str]],
     expected_version: int,
+    original: dict[str, str] | None = None,
 ) -> YearRecord:
-    """Save question 13 and 14: sub-motives, own wording, most important, answered per motive."""
+    """Save question 13 and 14: sub-motives, own wording, most important, answered per motive.
+
+    `original` as for `update_year_record`: only a change of the motives is a conflict."""
     _require_editor(user, record.participation.municipality)
-    locked = lock_versioned(
-        YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
+    locked = lock_for_fields(
+        YearRecord.objects.filter(pk=record.pk),
+        expected_version=expected_version,
+        original=original,
+        current=motives_state,
     )
     require_open(locked)
     submotief_ids = list(submotief_ids)

@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from core.locking import FieldConflict
+
 from . import selectors, services
 from .forms import SECTION_FORMS, MotievenForm
 from .navigation import crumbs, participation_context
@@ -76,16 +78,26 @@ class YearSectionEditView(LoginRequiredMixin, View):
                         user=request.user,
                         record=record,
                         expected_version=form.cleaned_data["version"],
+                        original=form.original_values(),
                         **form.to_service_data(),
                     )
                 else:
-                    fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+                    fields = {
+                        k: v
+                        for k, v in form.cleaned_data.items()
+                        if k not in ("version", "original")
+                    }
                     services.update_year_record(
                         user=request.user,
                         record=record,
                         fields=fields,
                         expected_version=form.cleaned_data["version"],
+                        original=form.original_values(),
                     )
+            except FieldConflict as exc:
+                form.add_error(None, exc)
+                saved = selectors.year_record_for_edit(participation, year)
+                form.show_conflict(exc.saved, saved.version, form.current_values(saved))
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

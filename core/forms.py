@@ -2,6 +2,7 @@
 error summary (anchor, label, message) for forms and formsets, and the hidden version field that
 optimistic locking needs (`core.locking`)."""
 
+import json
 from decimal import Decimal
 
 from django import forms
@@ -81,9 +82,33 @@ class FormSetErrorSummaryMixin:
 
 
 class VersionedForm(ErrorSummaryMixin, forms.Form):
-    """Base: a hidden version, and the error summary."""
+    """Base: a hidden version, the values the form showed (`original`, to tell a conflict on
+    these fields from a save of another section), and the error summary."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def original_values(self) -> dict[str, str] | None:
+        """The values the form was opened with; None when absent or tampered with."""
+        try:
+            values = json.loads(self.cleaned_data.get("original") or "null")
+        except ValueError:
+            return None
+        return values if isinstance(values, dict) else None
+
+    def show_conflict(self, saved: dict[str, str], version: int, original: dict[str, str]) -> None:
+        """Say per field what is saved now (the user's input stays), and take the new version,
+        so that saving again is a deliberate choice."""
+        for name, value in saved.items():
+            if name in self.fields and not hasattr(self.fields[name], "queryset"):
+                message = f"Intussen opgeslagen door een ander: “{value or 'niet ingevuld'}”."
+                self.add_error(name, message)
+            else:  # a list of choices: say that it changed; the page shows what is saved
+                label = self.fields[name].label if name in self.fields else name
+                self.add_error(None, f"{label}: intussen gewijzigd door een ander.")
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = str(version)
+        self.data[self.add_prefix("original")] = json.dumps(original)
 
 
 def non_field_items(form: forms.BaseForm) -> list[tuple[str, str, str]]:

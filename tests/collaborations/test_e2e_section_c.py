@@ -140,3 +140,28 @@ def test_keyboard_only_run_through_the_motives_form(page, live_server, venlo_cle
     page.wait_for_url("**/venlo/samenwerkingen/zvh/2017/#motieven")
     expect(page.get_by_text("Zicht krijgen op kansen")).to_be_visible()
     expect(page.get_by_text("Nieuwe contacten over de grens")).to_be_visible()
+
+
+def test_two_clerks_on_one_section_see_the_conflict_with_both_texts(
+    page, live_server, venlo_clerk, login, assert_accessible
+):
+    """Two browser pages on the same section: the second save shows the first one's text
+    beside its own input, instead of silently overwriting it."""
+    url = f"{live_server.url}/venlo/samenwerkingen/zvh/2017/bewerken/beoogde-resultaten/"
+    login(page, "carla", "klerk-wachtwoord-1")
+    other = page.context.browser.new_page()
+    login(other, "invoerder-venlo", "demo-venlo")
+    page.goto(url)
+    other.goto(url)
+    other.get_by_label("Kern").fill("Tekst van de collega.")
+    other.get_by_role("button", name="Opslaan").click()
+    expect(other.get_by_text("opgeslagen")).to_be_visible()
+    page.get_by_label("Kern").fill("Mijn tekst.")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(
+        page.get_by_text("Intussen opgeslagen door een ander: “Tekst van de collega.”").first
+    ).to_be_visible()
+    expect(page.get_by_label("Kern")).to_have_value("Mijn tekst.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Opslaan").click()  # a deliberate second save
+    expect(page.get_by_text("Beoogde resultaten opgeslagen.")).to_be_visible()

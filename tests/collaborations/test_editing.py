@@ -219,3 +219,56 @@ def test_a_year_that_is_no_number_gets_a_dutch_message(clerk_client, zvh_2017):
     response = clerk_client.post(url, {"year": "twintig"}, follow=True)
     assert "“twintig” is geen jaartal" in response.content.decode()
     assert not zvh_2017.participation.years.filter(year__gt=2017).exists()
+
+
+def test_two_sections_of_one_year_do_not_conflict(clerk_client, zvh_2017):
+    """One clerk edits the motives while another saves the intended results: both stay."""
+    opened = clerk_client.get(edit_url("beoogde-resultaten")).context["form"].initial
+    other = Client()
+    other.force_login(zvh_2017.participation.municipality.invoerders.first())
+    feitelijk = other.get(edit_url("feitelijke-resultaten")).context["form"].initial
+    saved = other.post(
+        edit_url("feitelijke-resultaten"),
+        {**{k: v or "" for k, v in feitelijk.items()}, "feitelijk_kern": "Van de collega."},
+    )
+    assert saved.status_code == 302
+    mine = clerk_client.post(
+        edit_url("beoogde-resultaten"),
+        {**{k: v or "" for k, v in opened.items()}, "beoogd_kern": "Van mij."},
+    )
+    assert mine.status_code == 302
+    zvh_2017.refresh_from_db()
+    assert (zvh_2017.beoogd_kern, zvh_2017.feitelijk_kern) == ("Van mij.", "Van de collega.")
+
+
+def test_the_same_field_changed_by_someone_else_shows_both_values(clerk_client, zvh_2017):
+    opened = clerk_client.get(edit_url("beoogde-resultaten")).context["form"].initial
+    record = YearRecord.objects.get(pk=zvh_2017.pk)
+    services.update_year_record(
+        user=zvh_2017.participation.municipality.invoerders.first(),
+        record=record,
+        fields={"beoogd_kern": "De tekst van de collega."},
+        expected_version=record.version,
+    )
+    response = clerk_client.post(
+        edit_url("beoogde-resultaten"),
+        {**{k: v or "" for k, v in opened.items()}, "beoogd_kern": "Mijn eigen tekst."},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Intussen opgeslagen door een ander: “De tekst van de collega.”" in page
+    assert "Mijn eigen tekst." in page  # the user's input is kept
+    zvh_2017.refresh_from_db()
+    assert zvh_2017.beoogd_kern == "De tekst van de collega."
+    # Saving again is a deliberate choice, and now goes through.
+    form = response.context["form"]
+    again = clerk_client.post(
+        edit_url("beoogde-resultaten"),
+        {
+            **{k: v or "" for k, v in opened.items()},
+            "beoogd_kern": "Mijn eigen tekst.",
+            "version": form.data["version"],
+            "original": form.data["original"],
+        },
+    )
+    assert again.status_code == 302
