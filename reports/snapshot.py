@@ -40,6 +40,13 @@ RECORD_FIELDS = [
     "evenwicht_baten_toelichting",
     "aandeel_percentage",
 ]
+SECTION_PREFIXES = [
+    ("beoogd_", "Beoogde resultaten: "),
+    ("feitelijk_", "Feitelijke resultaten: "),
+    ("kosten_baten_", "Kosten en baten: "),
+    ("evenwicht_", "Aandeel van de gemeente: "),
+    ("aandeel_", "Aandeel van de gemeente: "),
+]
 KEY_FIELDS = ["kind", "omschrijving", "basis", "base_amount", "share_percent", "fixed_amount"]
 
 
@@ -332,16 +339,58 @@ def _thaw_block(data: dict) -> YearBlock:
 
 def count_differences(old: dict, new: dict) -> int:
     """How many texts, answers and figures differ between two snapshots (for "3 wijzigingen
-    sinds versie 2"): leaves of the JSON compared by their path, charts left out (they follow
-    from the figures)."""
-    return len(_differences(_strip(old), _strip(new)))
+    sinds versie 2"); totals, variances and charts are left out (they follow from the figures)."""
+    return len(_differences(_essence(old), _essence(new)))
 
 
-def _strip(snapshot: dict) -> dict:
-    data = dict(snapshot)
-    if data.get("finance"):
-        data["finance"] = {k: v for k, v in data["finance"].items() if k != "charts"}
+def describe_differences(old: dict, new: dict, limit: int = 25) -> list[str]:
+    """What differs, in words: "Beoogde resultaten: kern", "Kosten, lopend jaar (2017):
+    beschermd wonen, Begroting 2018", … (at most `limit`)."""
+    paths = _differences(_essence(old), _essence(new))
+    return list(dict.fromkeys(_describe(path, old, new) for path in paths))[:limit]
+
+
+def _essence(snapshot: dict) -> dict:
+    """The entered values only: texts, answers, cells and the split key."""
+    data = {k: v for k, v in snapshot.items() if k not in ("finance", "format")}
+    finance = snapshot.get("finance")
+    if finance:
+        data["tables"] = {
+            table["code"]: {
+                str(block["year"]): {
+                    "state": block["state"],
+                    "rows": {row[0]: row[1] for row in block["rows"]},
+                }
+                for block in table["blocks"]
+            }
+            for table in finance["tables"]
+        }
+        data["split_key"] = finance["split_key"]
     return data
+
+
+def _describe(path: str, old: dict, new: dict) -> str:
+    parts = path.strip("/").split("/")
+    if parts[0] == "record" and len(parts) > 1:
+        field = YearRecord._meta.get_field(parts[1])
+        label = str(field.verbose_name)
+        section = next((t for p, t in SECTION_PREFIXES if parts[1].startswith(p)), "")
+        return f"{section}{label[:1].upper() + label[1:] if not section else label}"
+    if parts[0] in ("motives", "important"):
+        return "Motieven voor samenwerking"
+    if parts[0] == "tables" and len(parts) >= 2:
+        title = Table(parts[1]).label if parts[1] in Table.values else parts[1]
+        if len(parts) >= 5 and parts[3] == "rows":
+            year = int(parts[2])
+            columns = [f"Begroting {year}", f"Realisatie {year}", f"Begroting {year + 1}"]
+            column = columns[int(parts[5])] if len(parts) > 5 and parts[5].isdigit() else ""
+            return f"{title} {year}: {parts[4]}{', ' + column if column else ''}"
+        return f"{title}{' ' + parts[2] if len(parts) > 2 else ''}"
+    if parts[0] == "split_key":
+        return "Verdeelsleutel"
+    if parts[0] == "contribution":
+        return "Bijdrage volgens het vastgestelde verdeelmodel"
+    return parts[0]
 
 
 def _differences(a, b, path: str = "") -> list[str]:

@@ -55,10 +55,17 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
     latest = latest_version(participation, year)
     if can_edit:
         context = working_context(participation, year, user, show_empty=True, id_prefix=id_prefix)
-        changes = None
+        changes, changed = None, []
         if latest is not None and context["record"] is not None:
-            changes = snapshot.count_differences(latest.snapshot, snapshot.freeze(context))
-        context.update(version=latest, changes_since_version=changes, showing_version=False)
+            frozen = snapshot.freeze(context)
+            changes = snapshot.count_differences(latest.snapshot, frozen)
+            changed = snapshot.describe_differences(latest.snapshot, frozen)
+        context.update(
+            version=latest,
+            changes_since_version=changes,
+            changed_since_version=changed,
+            showing_version=False,
+        )
     elif latest is not None:
         context = version_context(participation, year, latest, user, id_prefix)
         context.update(version=latest, changes_since_version=None, showing_version=True)

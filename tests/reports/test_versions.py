@@ -163,3 +163,19 @@ def test_the_public_kernbeeld_is_the_published_one(zvh, reopen):
     page = Client().get("/venlo/samenwerkingen/zvh/").content.decode()
     assert "Nog niet vastgestelde kern." not in page
     assert "Efficiënter werken" in page  # the published belangrijkste motieven
+
+
+def test_clerks_see_what_differs_from_the_published_version(zvh, beheerder, reopen):
+    record = reopen(zvh.years.get(year=2017))
+    collab_services.update_year_record(
+        user=beheerder,
+        record=record,
+        fields={"beoogd_kern": "Anders."},
+        expected_version=record.version,
+    )
+    clerk = Client()
+    clerk.force_login(beheerder)
+    page = clerk.get(ZVH_2017).content.decode()
+    assert "1 wijziging sinds versie 1" in page
+    assert "Wat is er anders dan versie 1?" in page
+    assert "Kern" in page.split("Wat is er anders dan versie 1?")[1].split("</details>")[0]
