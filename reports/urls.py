@@ -15,6 +15,11 @@ urlpatterns = [
     path("<slug:municipality_slug>/vergelijken/", views.compare_partnerships, name="compare"),
     path(PARTNERSHIP, views.partnership_detail, name="partnership"),
     path(
+        f"{PARTNERSHIP}geschiedenis/",
+        views.PartnershipHistoryView.as_view(),
+        name="partnership-history",
+    ),
+    path(
         f"{PARTNERSHIP}vergelijken/",
         views.compare_municipalities,
         name="compare-municipalities",

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from collaborations.models import MotiveAnswer, Participation, Term, YearRecord
+from allocation.models import AllocationModel, AllocationVariant
+from collaborations.models import (
+    BoardSeat,
+    MotiveAnswer,
+    Participation,
+    Partnership,
+    ProcessEntry,
+    Term,
+    YearRecord,
+)
 from core.history import FieldChange, HistoryEntry, entries
 from finance.models import (
     PERSPECTIVE_TABLES,
@@ -119,6 +128,63 @@ def year_history(participation: Participation, year: int) -> list[HistoryEntry]:
         name=lambda r: f"{line_name(r.line_id)}, {Kind(r.kind).label.lower()} {r.year}",
         restore_key="bedrag",
         hide=frozenset({"line", "year", "kind"}),
+    )
+    result.sort(key=lambda e: (e.when, e.history_id or 0), reverse=True)
+    return result[:LIMIT]
+
+
+def partnership_history(participation: Participation) -> list[HistoryEntry]:
+    """Every change of the partnership page: the shared record, this municipality's perspective
+    with its board seats and process, and the partnership's verdeelmodellen and adoptions."""
+    partnership = participation.partnership
+    models_ids = list(
+        AllocationModel.history.filter(partnership_id=partnership.pk)
+        .values_list("id", flat=True)
+        .distinct()
+    )
+    result: list[HistoryEntry] = []
+    result += entries(
+        Partnership.history.filter(id=partnership.pk).select_related("history_user"),
+        Partnership,
+        kind="Samenwerking (gedeeld)",
+        name=lambda r: r.name,
+    )
+    result += entries(
+        Participation.history.filter(id=participation.pk).select_related("history_user"),
+        Participation,
+        kind="Perspectief",
+        name=lambda r: participation.municipality.name,
+        hide=frozenset({"partnership", "municipality"}),
+    )
+    result += entries(
+        BoardSeat.history.filter(participation_id=participation.pk).select_related("history_user"),
+        BoardSeat,
+        kind="Bestuurszetel",
+        name=lambda r: r.orgaan,
+        hide=frozenset({"participation"}),
+    )
+    result += entries(
+        ProcessEntry.history.filter(participation_id=participation.pk).select_related(
+            "history_user"
+        ),
+        ProcessEntry,
+        kind="Proces",
+        name=lambda r: f"{r.jaar}",
+        hide=frozenset({"participation"}),
+    )
+    result += entries(
+        AllocationModel.history.filter(id__in=models_ids).select_related("history_user"),
+        AllocationModel,
+        kind="Verdeelmodel",
+        name=lambda r: f"{r.name} ({r.year})",
+        hide=frozenset({"partnership", "inputs", "cost_price"}),
+    )
+    result += entries(
+        AllocationVariant.history.filter(model_id__in=models_ids).select_related("history_user"),
+        AllocationVariant,
+        kind="Variant",
+        name=lambda r: r.name,
+        hide=frozenset({"model", "definition"}),
     )
     result.sort(key=lambda e: (e.when, e.history_id or 0), reverse=True)
     return result[:LIMIT]

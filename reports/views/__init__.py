@@ -1,7 +1,7 @@
 """The views of the reports app, by topic; `reports.urls` names them from here."""
 
 from .documents import bundle_form, bundle_pdf, bundle_status, comparison_pdf, year_pdf
-from .history import YearHistoryView
+from .history import PartnershipHistoryView, YearHistoryView
 from .overview import compare_municipalities, compare_partnerships, overview
 from .pages import (
     YearStatusView,
@@ -12,6 +12,7 @@ from .pages import (
 )
 
 __all__ = [
+    "PartnershipHistoryView",
     "YearHistoryView",
     "YearStatusView",
     "bundle_form",

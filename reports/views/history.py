@@ -13,7 +13,7 @@ from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import user_can_edit
 from reports import services
-from reports.selectors.history import year_history
+from reports.selectors.history import partnership_history, year_history
 
 
 class YearHistoryView(LoginRequiredMixin, View):
@@ -36,6 +36,9 @@ class YearHistoryView(LoginRequiredMixin, View):
                 "record": record,
                 "year": year,
                 "entries": year_history(participation, year),
+                "title": f"Geschiedenis van {year}",
+                "back_url": reverse("reports:year", args=[municipality_slug, slug, year]),
+                "back_label": f"Terug naar {year}",
                 "crumbs": crumbs(participation.municipality, participation, year, "Geschiedenis"),
             },
         )
@@ -62,3 +65,25 @@ class YearHistoryView(LoginRequiredMixin, View):
                 "Teruggezet. Ook dit staat nu in de geschiedenis en kan worden teruggedraaid.",
             )
         return HttpResponseRedirect(back)
+
+
+class PartnershipHistoryView(LoginRequiredMixin, View):
+    """The history of the partnership page: shared record, perspective, verdeelmodel."""
+
+    def get(self, request, municipality_slug, slug):
+        participation = collab_selectors.get_participation(municipality_slug, slug)
+        if not user_can_edit(request.user, participation.municipality):
+            raise PermissionDenied("De geschiedenis is voor de invoerders van deze gemeente.")
+        return render(
+            request,
+            "reports/history.html",
+            {
+                **participation_context(participation),
+                "record": None,
+                "entries": partnership_history(participation),
+                "title": f"Geschiedenis van {participation.partnership.afkorting}",
+                "back_url": reverse("reports:partnership", args=[municipality_slug, slug]),
+                "back_label": f"Terug naar {participation.partnership.afkorting}",
+                "crumbs": crumbs(participation.municipality, participation, None, "Geschiedenis"),
+            },
+        )

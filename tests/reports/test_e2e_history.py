@@ -86,3 +86,6 @@ def test_the_workflow_from_reopening_to_a_new_published_version(
     assert_accessible(public)
     public.goto(year_url + "versies/")
     assert_accessible(public)
+    page.goto(f"{live_server.url}/venlo/samenwerkingen/zvh/geschiedenis/")
+    expect(page.get_by_role("heading", name="Geschiedenis van ZVH")).to_be_visible()
+    assert_accessible(page)

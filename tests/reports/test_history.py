@@ -133,3 +133,27 @@ def test_a_restore_of_another_years_change_is_refused(clerk_client, clerk, recor
     )
     assert "Deze versie hoort niet bij dit jaar." in response.content.decode()
     assert YearRecord.objects.get(pk=record.pk).beoogd_kern == "Origineel"
+
+
+def test_the_partnership_history_shows_an_adoption_and_a_perspective_change(client, demo):
+    from allocation.demo import load_allocation_demo
+    from allocation.services import adopt_variant
+    from collaborations.models import Participation
+
+    model = load_allocation_demo()
+    officer = UserFactory(username="officer", first_name="Fenna", last_name="Financieel")
+    Participation.objects.get(
+        partnership__slug="vtgm", municipality__slug="arnhem"
+    ).municipality.invoerders.add(officer)
+    adopt_variant(user=officer, variant=model.variants.get(code="B"))
+    client.force_login(officer)
+    page = client.get(reverse("reports:partnership-history", args=["arnhem", "vtgm"]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Variant: " in text and "Vastgesteld" in text
+    assert "<del>nee</del>" in text and "<ins>ja</ins>" in text  # B adopted
+    client.force_login(UserFactory(username="buiten"))
+    assert (
+        client.get(reverse("reports:partnership-history", args=["arnhem", "vtgm"])).status_code
+        == 403
+    )
