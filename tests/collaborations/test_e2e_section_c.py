@@ -165,3 +165,4 @@ def test_two_clerks_on_one_section_see_the_conflict_with_both_texts(
     assert_accessible(page)
     page.get_by_role("button", name="Opslaan").click()  # a deliberate second save
     expect(page.get_by_text("Beoogde resultaten opgeslagen.")).to_be_visible()
+    other.context.close()  # no requests may be left when the server stops

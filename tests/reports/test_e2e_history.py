@@ -89,3 +89,5 @@ def test_the_workflow_from_reopening_to_a_new_published_version(
     page.goto(f"{live_server.url}/venlo/samenwerkingen/zvh/geschiedenis/")
     expect(page.get_by_role("heading", name="Geschiedenis van ZVH")).to_be_visible()
     assert_accessible(page)
+    for other in (public, beheer):  # no requests may be left when the server stops
+        other.context.close()
