@@ -96,3 +96,24 @@ def test_comparison_and_explanation_pages_are_accessible(
     page.get_by_role("button", name="Ja, stel variant B vast").click()
     expect(page.get_by_text("is vastgesteld")).to_be_visible()
     assert_accessible(page)
+
+
+def test_two_officers_adopting_at_once_get_the_conflict(
+    page, live_server, demo, login, assert_accessible
+):
+    """Two browser pages of the regional finance officer: both see A adopted and open an
+    adoption; the second confirmation is refused with what happened, instead of winning."""
+    from allocation.demo import load_allocation_demo
+
+    load_allocation_demo()
+    base = f"{live_server.url}/arnhem/samenwerkingen/vtgm/2018/verdeelmodel/"
+    login(page, "financieel-arnhem", "demo-arnhem")
+    second = page.context.new_page()  # same person, second tab
+    page.goto(base + "vaststellen/?variant=B")
+    second.goto(base + "vaststellen/?variant=C1")
+    page.get_by_role("button", name="Ja, stel variant B vast").click()
+    expect(page.get_by_text("is vastgesteld")).to_be_visible()
+    second.get_by_role("button", name="Ja, stel variant C1 vast").click()
+    expect(second.get_by_text("Iemand anders heeft intussen variant B vastgesteld")).to_be_visible()
+    assert_accessible(second)
+    second.close()
