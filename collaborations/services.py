@@ -493,7 +493,7 @@ def upsert_demo_user(
 
 # --- Restore from the history -------------------------------------------------------------
 
-RESTORED_FIELDS = [*COPIED_TEXT_FIELDS, "eigen_formulering", "motief_beantwoord"]
+RESTORED_FIELDS = COPIED_TEXT_FIELDS
 
 
 @transaction.atomic
@@ -513,7 +513,7 @@ def restore_year_record(
         YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
     )
     require_open(locked)
-    for name in dict.fromkeys(RESTORED_FIELDS):
+    for name in RESTORED_FIELDS:
         setattr(locked, name, getattr(old, name))
     locked.updated_by = user if user.is_authenticated else None
     locked.full_clean(exclude=["participation", "copied_from", "updated_by"])

@@ -13,33 +13,15 @@ from types import SimpleNamespace
 
 from collaborations.models import MotiveAnswer, Participation, Term, YearRecord
 from collaborations.selectors import MotiveView, YearPage
+from collaborations.services import COPIED_TEXT_FIELDS
 from core import charts
 from finance.models import SplitKeyComponent, Table
 from finance.money import Cell, FillState
 from finance.presentation import Chart, FinancePage, RowView, TableView, YearBlock
 
 FORMAT = 1
-RECORD_FIELDS = [
-    "eigen_formulering",
-    "motief_beantwoord",
-    "beoogd_inhoud",
-    "beoogd_proces",
-    "beoogd_samenwerking",
-    "beoogd_kern",
-    "feitelijk_inhoud",
-    "feitelijk_proces",
-    "feitelijk_samenwerking",
-    "feitelijk_kern",
-    "kosten_baten_begroot",
-    "kosten_baten_feitelijk",
-    "aandeel_toelichting",
-    "verdeelsleutel_tekst",
-    "evenwicht_kosten",
-    "evenwicht_kosten_toelichting",
-    "evenwicht_baten",
-    "evenwicht_baten_toelichting",
-    "aandeel_percentage",
-]
+# every answer of section C (texts, choices, the share), as the services know them
+RECORD_FIELDS = COPIED_TEXT_FIELDS
 SECTION_PREFIXES = [
     ("beoogd_", "Beoogde resultaten: "),
     ("feitelijk_", "Feitelijke resultaten: "),
