@@ -33,8 +33,18 @@ from collaborations.permissions import user_can_edit
 from finance.models import FinanceAmount, Kind, Table
 
 
-def default_overview_year(municipality) -> int:
-    """The newest year with a budgeted contribution of the municipality, else this year."""
+def default_overview_year(municipality, user=None) -> int:
+    """The newest year with a budgeted contribution of the municipality, else this year. For
+    the public only published versions count (a concept year does not show through)."""
+    if user is not None and not user_can_edit(user, municipality):
+        years = [
+            year + 1 if budget_next is not None else year
+            for year, budget, budget_next in YearVersion.objects.filter(
+                participation__municipality=municipality
+            ).values_list("year", "contribution_budget", "contribution_budget_next")
+            if budget is not None or budget_next is not None
+        ]
+        return max(years, default=timezone.localdate().year)
     latest = (
         FinanceAmount.objects.filter(
             line__participation__municipality=municipality,

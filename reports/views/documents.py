@@ -47,7 +47,7 @@ def bundle_form(request, municipality_slug):
     """Choose the year and the partnerships of a committee bundle."""
     municipality = collab_selectors.get_municipality(municipality_slug)
     participations = bundle_participations(municipality, [])
-    year = default_overview_year(municipality)
+    year = default_overview_year(municipality, request.user)
     error = None
     if request.method == "POST":
         try:

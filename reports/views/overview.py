@@ -29,7 +29,7 @@ def overview(request, municipality_slug):
     try:
         year = int(request.GET.get("jaar", ""))
     except ValueError:
-        year = default_overview_year(municipality)
+        year = default_overview_year(municipality, request.user)
     queryset = overview_rows(municipality, request.user, year)
     filterset = OverviewFilter(request.GET or None, queryset=queryset)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
@@ -94,7 +94,7 @@ def compare_partnerships(request, municipality_slug):
     if not 2 <= len(slugs) <= 6:
         error = "Kies twee tot zes samenwerkingen om te vergelijken."
     participations = collab_selectors.participations_by_slugs(municipality, slugs[:6])
-    years = _years(request, default_overview_year(municipality))
+    years = _years(request, default_overview_year(municipality, request.user))
     view = compare(
         participations,
         years,
@@ -119,7 +119,7 @@ def compare_municipalities(request, municipality_slug, slug):
     """One partnership across its participating municipalities."""
     participation = collab_selectors.get_participation(municipality_slug, slug)
     participations = collab_selectors.participations_of_partnership(participation.partnership)
-    years = _years(request, default_overview_year(participation.municipality))
+    years = _years(request, default_overview_year(participation.municipality, request.user))
     # across municipalities: the public and clerks alike see what each municipality published
     view = compare(participations, years, lambda p: p.municipality.name, published=True)
     return render(
