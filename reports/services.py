@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from collaborations import services as collab_services
-from collaborations.models import Municipality, Participation, YearRecord, YearVersion
-from collaborations.permissions import User, user_can_edit
+from collaborations.models import (
+    Municipality,
+    Participation,
+    Partnership,
+    YearRecord,
+    YearVersion,
+)
+from collaborations.permissions import User, can_adopt, user_can_edit
 from finance import services as finance_services
 
 from . import snapshot
 from .models import ReportBundle
 from .selectors import year as year_selectors
 from .selectors.bundles import bundle_participations, data_version
+from .selectors.versions import latest_version
 from .tasks import build_bundle, render_version_pdf
 
 
@@ -91,9 +98,11 @@ def _freeze(participation: Participation, year: int) -> dict:
     )
 
 
-def _create_version(record: YearRecord, *, user: User | None, note: str) -> YearVersion:
+def _create_version(
+    record: YearRecord, *, user: User | None, note: str, frozen: dict | None = None
+) -> YearVersion:
     participation = record.participation
-    frozen = _freeze(participation, record.year)
+    frozen = frozen if frozen is not None else _freeze(participation, record.year)
     budget, actual, budget_next = snapshot.contribution_figures(frozen)
     last = (
         YearVersion.objects.filter(participation=participation, year=record.year)
@@ -146,4 +155,41 @@ def ensure_versions() -> int:
         if (record.participation_id, record.year) not in have:
             _create_version(record, user=None, note="Eerste versie bij de invoering van versies.")
             made += 1
+    return made
+
+
+@transaction.atomic
+def publish_shared_year(
+    *, user: User, partnership: Partnership, year: int, note: str = ""
+) -> list[YearVersion]:
+    """Publish a partnership's shared year — financiële resultaten, eigen en vreemd vermogen,
+    the adopted allocation — for every participant: each published year page gets a new
+    version with the shared part as it is now and its own part as it was published. Pages
+    where nothing shared changed keep their version."""
+    if not can_adopt(user, None):
+        raise PermissionDenied("Alleen wie vaststelt kan de gedeelde cijfers publiceren.")
+    made = []
+    participations = Participation.objects.filter(partnership=partnership).select_related(
+        "partnership", "municipality"
+    )
+    for participation in participations:
+        latest = latest_version(participation, year)
+        record = participation.years.filter(year=year).first()
+        if latest is None or record is None:
+            continue
+        merged = snapshot.merge_shared(latest.snapshot, _freeze(participation, year))
+        if snapshot.count_differences(latest.snapshot, merged) == 0:
+            continue
+        version = _create_version(
+            record,
+            user=user if user.is_authenticated else None,
+            note=note or "Gedeelde cijfers van de samenwerking gepubliceerd.",
+            frozen=merged,
+        )
+        transaction.on_commit(lambda pk=version.pk: render_version_pdf.enqueue(pk))
+        made.append(version)
+    if not made:
+        raise ValidationError(
+            f"Er is niets gewijzigd aan de gedeelde cijfers van {year} sinds de publicatie."
+        )
     return made

@@ -8,6 +8,7 @@ a published version with the very same fragments, without reading any working da
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -153,6 +154,31 @@ def _freeze_block(block: YearBlock) -> dict:
             _d(block.total_change_percent),
         ],
     }
+
+
+SHARED_CHART = "grafiek-resultaten"
+
+
+def merge_shared(published: dict, fresh: dict) -> dict:
+    """A version's snapshot with the partnership's shared part (the shared tables, their chart,
+    the adopted contribution) taken from `fresh`, and the municipality's own part kept."""
+    merged = json.loads(json.dumps(published))
+    fresh_finance = fresh.get("finance") or {}
+    if merged.get("finance") and fresh_finance:
+        shared = {t["code"]: t for t in fresh_finance["tables"] if t["shared"]}
+        own = [t for t in merged["finance"]["tables"] if not t["shared"]]
+        order = [t["code"] for t in fresh_finance["tables"]]
+        tables = own + list(shared.values())
+        merged["finance"]["tables"] = sorted(
+            tables, key=lambda t: order.index(t["code"]) if t["code"] in order else len(order)
+        )
+        fresh_charts = {c["chart_id"]: c for c in fresh_finance["charts"]}
+        merged["finance"]["charts"] = [
+            fresh_charts.get(c["chart_id"], c) if c["chart_id"].endswith(SHARED_CHART) else c
+            for c in merged["finance"]["charts"]
+        ]
+    merged["contribution"] = fresh.get("contribution")
+    return merged
 
 
 def table_totals(

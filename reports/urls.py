@@ -28,6 +28,11 @@ urlpatterns = [
     path(f"{YEAR}pdf/", views.year_pdf, name="year-pdf"),
     path(f"{YEAR}geschiedenis/", views.YearHistoryView.as_view(), name="year-history"),
     path(f"{YEAR}status/", views.YearStatusView.as_view(), name="year-status"),
+    path(
+        f"{YEAR}gedeeld-publiceren/",
+        views.SharedYearPublishView.as_view(),
+        name="shared-publish",
+    ),
     path(f"{YEAR}versies/", views.year_versions, name="year-versions"),
     path(f"{YEAR}versies/<int:number>/", views.year_version, name="year-version"),
     path(f"{YEAR}verdeelmodel/pdf/", views.comparison_pdf, name="allocation-pdf"),

@@ -4,6 +4,7 @@ from .documents import bundle_form, bundle_pdf, bundle_status, comparison_pdf, y
 from .history import PartnershipHistoryView, YearHistoryView
 from .overview import compare_municipalities, compare_partnerships, overview
 from .pages import (
+    SharedYearPublishView,
     YearStatusView,
     partnership_detail,
     year_detail,
@@ -13,6 +14,7 @@ from .pages import (
 
 __all__ = [
     "PartnershipHistoryView",
+    "SharedYearPublishView",
     "YearHistoryView",
     "YearStatusView",
     "bundle_form",

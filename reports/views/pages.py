@@ -59,7 +59,7 @@ def _workflow(context: dict, user) -> dict:
     """The buttons of the workflow and whether the working copy may be edited."""
     record = context["record"]
     if not context["can_edit"] or record is None:
-        return {"steps": [], "locked": False, "can_edit_open": False}
+        return {"steps": [], "locked": False, "can_edit_open": False, "can_publish_shared": False}
     municipality = context["municipality"]
     user_roles = workflow.roles(
         is_clerk=user_can_edit(user, municipality), is_adopter=can_adopt(user, municipality)
@@ -69,6 +69,7 @@ def _workflow(context: dict, user) -> dict:
         "steps": workflow.available(record.status, user_roles),
         "locked": locked,
         "can_edit_open": not locked,
+        "can_publish_shared": can_adopt(user, municipality) and context["version"] is not None,
     }
 
 
@@ -153,4 +154,29 @@ class YearStatusView(LoginRequiredMixin, View):
             messages.error(request, str(exc))
         else:
             messages.success(request, workflow.STEPS[action].done.format(year=year))
+        return HttpResponseRedirect(reverse("reports:year", args=[municipality_slug, slug, year]))
+
+
+class SharedYearPublishView(LoginRequiredMixin, View):
+    """Publish the partnership's shared figures of a year for every participant."""
+
+    def post(self, request, municipality_slug, slug, year):
+        participation = collab_selectors.get_participation(municipality_slug, slug)
+        try:
+            made = services.publish_shared_year(
+                user=request.user,
+                partnership=participation.partnership,
+                year=year,
+                note=request.POST.get("toelichting", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"De gedeelde cijfers van {year} zijn gepubliceerd: {len(made)} "
+                f"{'pagina heeft' if len(made) == 1 else 'pagina’s hebben'} een nieuwe versie.",
+            )
         return HttpResponseRedirect(reverse("reports:year", args=[municipality_slug, slug, year]))

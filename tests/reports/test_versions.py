@@ -179,3 +179,42 @@ def test_clerks_see_what_differs_from_the_published_version(zvh, beheerder, reop
     assert "1 wijziging sinds versie 1" in page
     assert "Wat is er anders dan versie 1?" in page
     assert "Kern" in page.split("Wat is er anders dan versie 1?")[1].split("</details>")[0]
+
+
+def test_the_shared_year_is_published_for_every_participant(zvh, beheerder, client):
+    """A correction of the financiële resultaten (shared) is public only once the shared year
+    is published: every participant's page gets a version with the new shared figures and its
+    own part as it was published."""
+    table = FinanceTableYear.objects.get(
+        partnership=zvh.partnership, participation=None, table=Table.RESULTATEN, year=2017
+    )
+    rows = [
+        finance_services.GridRow(
+            row.line.label,
+            (
+                Cell(Decimal("1800000")) if i == 0 else EMPTY,
+                EMPTY,
+                EMPTY,
+            ),
+        )
+        for i, row in enumerate(table.rows.order_by("order")[:1])
+    ]
+    finance_services.save_table_year(
+        user=beheerder,
+        participation=zvh,
+        table=Table.RESULTATEN,
+        year=2017,
+        rows=rows,
+        expected_version=table.version,
+    )
+    assert "€ 1.800.000" not in Client().get(ZVH_2017).content.decode().replace("\xa0", " ")
+    admin = Client()
+    admin.force_login(beheerder)
+    response = admin.post(ZVH_2017 + "gedeeld-publiceren/", follow=True)
+    assert "zijn gepubliceerd" in response.content.decode()
+    public = Client().get(ZVH_2017).content.decode().replace("\xa0", " ")
+    assert "€ 1.800.000" in public and "Versie 2 van 2017" in public
+    first, second = YearVersion.objects.filter(participation=zvh, year=2017).order_by("number")
+    assert first.snapshot["record"] == second.snapshot["record"]  # its own part unchanged
+    again = admin.post(ZVH_2017 + "gedeeld-publiceren/", follow=True)
+    assert "Er is niets gewijzigd" in again.content.decode()
