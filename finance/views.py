@@ -12,6 +12,7 @@ from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import user_can_edit
 from core.forms import non_field_items
+from core.locking import StaleVersionError
 
 from . import selectors, services
 from .forms import GridFormSet, SplitKeyFormSet, SplitKeyVersionForm, TableMetaForm, cell_text
@@ -137,6 +138,17 @@ class TableGridView(LoginRequiredMixin, View):
                     expected_version=data["version"],
                     expected_neighbour_versions=sent,
                 )
+            except StaleVersionError as exc:
+                # the conflict screen: what is saved now beside the user's input, which is kept
+                meta_form.add_error(None, exc)
+                saved_rows, saved_meta, _previous, _table_year = self._initial(
+                    participation, table, year, copy=False
+                )
+                extra["saved_rows"] = saved_rows
+                meta_form.data = meta_form.data.copy()
+                for field in ("version", "version_previous", "version_next"):
+                    value = saved_meta[field]
+                    meta_form.data[field] = "" if value is None else str(value)
             except ValidationError as exc:
                 meta_form.add_error(None, exc)
             else:

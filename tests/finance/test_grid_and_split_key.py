@@ -185,7 +185,14 @@ def test_grid_detects_a_stale_version(clerk_client, venlo_zvh):
     url = reverse("finance:grid", args=["venlo", "zvh", 2017, "kosten"])
     response = clerk_client.post(url, grid_post([("x", "1", "", "")], version="99"))
     assert response.status_code == 400
-    assert "Iemand anders heeft deze tabel opgeslagen" in page_text(response)
+    text = page_text(response)
+    assert "Iemand anders heeft deze tabel opgeslagen" in text
+    # both side by side: what is saved now, and the user's own input, kept
+    saved = text.split("nu opgeslagen (door een ander)")[1].split("TOTAAL")[0]
+    assert "beschermd wonen 1.014.673" in saved
+    assert 'value="x"' in response.content.decode()
+    current = FinanceTableYear.objects.get(participation=venlo_zvh, table="kosten", year=2017)
+    assert f'name="version" value="{current.version}"' in response.content.decode()
 
 
 def test_shared_tables_are_for_the_responsible_clerk_only(client, demo):
