@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core.history import restore_state
 from core.locking import lock_for_fields, lock_versioned, save_versioned
 
 from . import workflow
@@ -523,3 +524,37 @@ def restore_year_record(
     locked.submotieven.set(old.submotieven.values_list("term_id", flat=True))
     locked.belangrijkste_motieven.set(old.belangrijkste_motieven.values_list("term_id", flat=True))
     return locked
+
+
+@transaction.atomic
+def restore_participation(
+    *, user: User, participation: Participation, history_id: int
+) -> Participation:
+    """Put a municipality's perspective (importance, governance, process notes) back as it was
+    after an earlier change; the restore is a change of its own."""
+    _require_editor(user, participation.municipality)
+    try:
+        old = participation.history.get(history_id=history_id)
+    except Participation.history.model.DoesNotExist as exc:
+        raise ValidationError("Deze versie hoort niet bij dit perspectief.") from exc
+    locked = Participation.objects.select_for_update().get(pk=participation.pk)
+    return restore_state(
+        locked,
+        old,
+        exclude=frozenset({"partnership", "municipality"}),
+        m2m=("belang_waarom", "belang_wie"),
+    )
+
+
+@transaction.atomic
+def restore_partnership(*, user: User, partnership: Partnership, history_id: int) -> Partnership:
+    """Put the shared record of a partnership back as it was after an earlier change. The shared
+    record is kept by the beheerder (until roles exist)."""
+    if not (user.is_authenticated and user.is_superuser):
+        raise PermissionDenied("Alleen de beheerder kan de gedeelde gegevens terugzetten.")
+    try:
+        old = partnership.history.get(history_id=history_id)
+    except Partnership.history.model.DoesNotExist as exc:
+        raise ValidationError("Deze versie hoort niet bij deze samenwerking.") from exc
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    return restore_state(locked, old, m2m=("onderwerpen", "aard", "organisations"))

@@ -155,3 +155,26 @@ def entries(
             )
         )
     return result
+
+
+def restore_state(
+    instance: models.Model, old, *, exclude: frozenset[str] = frozenset(), m2m: tuple = ()
+) -> models.Model:
+    """Put `instance` back in the state of the historical record `old` (concrete fields but
+    `exclude`, and the tracked many-to-many fields `m2m`), saved as a change of its own."""
+    for f in _fields(type(instance)):
+        if f.name not in exclude and not f.primary_key:
+            setattr(instance, f.attname, getattr(old, f.attname))
+    stamp = date_format(timezone.localtime(old.history_date), "j F Y H:i")
+    instance._change_reason = f"Teruggezet naar de versie van {stamp}"
+    instance.full_clean(validate_unique=False)
+    instance.save()
+    for name in m2m:
+        through = getattr(type(instance), name).through
+        target = next(
+            f.name
+            for f in through._meta.get_fields()
+            if f.is_relation and f.related_model is not type(instance)
+        )
+        getattr(instance, name).set(getattr(old, name).values_list(f"{target}_id", flat=True))
+    return instance

@@ -193,3 +193,19 @@ def publish_shared_year(
             f"Er is niets gewijzigd aan de gedeelde cijfers van {year} sinds de publicatie."
         )
     return made
+
+
+@transaction.atomic
+def restore_partnership_change(
+    *, user: User, participation: Participation, key: str, history_id: int
+):
+    """Restore one entry of a partnership's history, through the owning app's service."""
+    if key == "perspectief":
+        return collab_services.restore_participation(
+            user=user, participation=participation, history_id=history_id
+        )
+    if key == "samenwerking":
+        return collab_services.restore_partnership(
+            user=user, partnership=participation.partnership, history_id=history_id
+        )
+    raise ValidationError("Dit soort wijziging kan hier niet worden teruggezet.")

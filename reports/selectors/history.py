@@ -148,12 +148,14 @@ def partnership_history(participation: Participation) -> list[HistoryEntry]:
         Partnership,
         kind="Samenwerking (gedeeld)",
         name=lambda r: r.name,
+        restore_key="samenwerking",
     )
     result += entries(
         Participation.history.filter(id=participation.pk).select_related("history_user"),
         Participation,
         kind="Perspectief",
         name=lambda r: participation.municipality.name,
+        restore_key="perspectief",
         hide=frozenset({"partnership", "municipality"}),
     )
     result += entries(

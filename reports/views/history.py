@@ -36,6 +36,7 @@ class YearHistoryView(LoginRequiredMixin, View):
                 "record": record,
                 "year": year,
                 "entries": year_history(participation, year),
+                "allow_restore": True,
                 "title": f"Geschiedenis van {year}",
                 "back_url": reverse("reports:year", args=[municipality_slug, slug, year]),
                 "back_label": f"Terug naar {year}",
@@ -81,9 +82,34 @@ class PartnershipHistoryView(LoginRequiredMixin, View):
                 **participation_context(participation),
                 "record": None,
                 "entries": partnership_history(participation),
+                "allow_restore": True,
                 "title": f"Geschiedenis van {participation.partnership.afkorting}",
                 "back_url": reverse("reports:partnership", args=[municipality_slug, slug]),
                 "back_label": f"Terug naar {participation.partnership.afkorting}",
                 "crumbs": crumbs(participation.municipality, participation, None, "Geschiedenis"),
             },
+        )
+
+    def post(self, request, municipality_slug, slug):
+        participation = collab_selectors.get_participation(municipality_slug, slug)
+        try:
+            services.restore_partnership_change(
+                user=request.user,
+                participation=participation,
+                key=request.POST.get("soort", ""),
+                history_id=int(request.POST.get("wijziging", "")),
+            )
+        except ValueError:
+            messages.error(request, "Kies een wijziging uit de lijst.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                "Teruggezet. Ook dit staat nu in de geschiedenis en kan worden teruggedraaid.",
+            )
+        return HttpResponseRedirect(
+            reverse("reports:partnership-history", args=[municipality_slug, slug])
         )

@@ -157,3 +157,30 @@ def test_the_partnership_history_shows_an_adoption_and_a_perspective_change(clie
         client.get(reverse("reports:partnership-history", args=["arnhem", "vtgm"])).status_code
         == 403
     )
+
+
+def test_a_perspective_is_restored_from_the_partnership_history(client, db):
+    from collaborations.models import Participation
+    from tests.collaborations.factories import ParticipationFactory
+
+    participation = ParticipationFactory(accounthouders="Eerste accounthouder")
+    first = participation.history.earliest()
+    participation.accounthouders = "Tweede accounthouder"
+    participation.save()
+    clerk = UserFactory(username="klerk2")
+    participation.municipality.invoerders.add(clerk)
+    client.force_login(clerk)
+    url = reverse(
+        "reports:partnership-history",
+        args=[participation.municipality.slug, participation.partnership.slug],
+    )
+    page = client.get(url).content.decode()
+    assert "Tweede accounthouder" in page
+    response = client.post(url, {"soort": "perspectief", "wijziging": first.history_id})
+    assert response.status_code == 302
+    assert Participation.objects.get(pk=participation.pk).accounthouders == "Eerste accounthouder"
+    refused = client.post(url, {"soort": "samenwerking", "wijziging": 1}, follow=True)
+    assert (
+        "Alleen de beheerder" in refused.content.decode()
+        or "hoort niet" in refused.content.decode()
+    )
