@@ -7,6 +7,8 @@ as variant codes when a model is saved, so no path can mean two things.
 
 from django.urls import path, register_converter
 
+import core.converters  # noqa: F401 - registers <year:…>
+
 from . import views
 from .constants import RESERVED_VARIANT_CODES
 
@@ -27,7 +29,7 @@ class VariantCodeConverter:
 
 register_converter(VariantCodeConverter, "variant")
 
-MODEL = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<int:year>/verdeelmodel/"
+MODEL = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<year:year>/verdeelmodel/"
 
 urlpatterns = [
     path(MODEL, views.ComparisonView.as_view(), name="compare"),

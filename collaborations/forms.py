@@ -122,6 +122,7 @@ class AandeelForm(YearModelForm):
         help_text="Een percentage, bijvoorbeeld 48,62%.",
         required=False,
         allow_percent=True,
+        decimal_places=4,
         min_value=Decimal(0),
         max_value=Decimal(100),
     )

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
+import core.converters  # noqa: F401 - registers <year:…>
+
 from . import views
 
 app_name = "collaborations"
 
-YEAR = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<int:year>/"
+YEAR = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<year:year>/"
 
 urlpatterns = [
     path("", views.home, name="home"),

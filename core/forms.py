@@ -19,11 +19,35 @@ class NLDesignFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+MAX_AMOUNT = Decimal("999999999999.99")
+
+
+def amount_error(value: Decimal, decimal_places: int = 2) -> str | None:
+    """Why a money amount cannot be stored as it is (too large, too many decimals), or None.
+    The same rule on SQLite and PostgreSQL: nothing is rounded silently."""
+    if abs(value) > MAX_AMOUNT:
+        return "Dit bedrag is te groot: het kan hoogstens 999.999.999.999,99 zijn."
+    if value.as_tuple().exponent < -decimal_places and value != value.quantize(
+        Decimal(1).scaleb(-decimal_places)
+    ):
+        return f"Vul hoogstens {decimal_places} decimalen in."
+    return None
+
+
 class DutchDecimalField(forms.CharField):
     """A number typed the Dutch way (`1.281.406`, `€ 1.281.406,00`, `48,62%`) → Decimal."""
 
-    def __init__(self, *, allow_percent: bool = False, max_value=None, min_value=None, **kwargs):
+    def __init__(
+        self,
+        *,
+        allow_percent: bool = False,
+        max_value=None,
+        min_value=None,
+        decimal_places: int = 2,
+        **kwargs,
+    ):
         self.allow_percent = allow_percent
+        self.decimal_places = decimal_places
         self.max_value = max_value
         self.min_value = min_value
         super().__init__(**kwargs)
@@ -44,6 +68,9 @@ class DutchDecimalField(forms.CharField):
             number = parse_decimal(value, allow_percent=self.allow_percent)
         except NumberParseError as exc:
             raise ValidationError(str(exc), code="invalid") from exc
+        problem = amount_error(number, self.decimal_places)
+        if problem:
+            raise ValidationError(problem, code="invalid")
         if self.min_value is not None and number < self.min_value:
             raise ValidationError(f"Vul een getal in van minimaal {self.min_value}.")
         if self.max_value is not None and number > self.max_value:

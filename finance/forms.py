@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.formatting import NumberParseError, format_number, parse_decimal
-from core.forms import DutchDecimalField, FormSetErrorSummaryMixin, VersionedForm
+from core.forms import DutchDecimalField, FormSetErrorSummaryMixin, VersionedForm, amount_error
 
 from .models import SplitKeyComponent
 from .money import Cell, FillState, parse_cell
@@ -25,9 +25,13 @@ class CellField(forms.CharField):
 
     def to_python(self, value) -> Cell:
         try:
-            return parse_cell(value, parse_decimal)
+            cell = parse_cell(value, parse_decimal)
         except NumberParseError as exc:
             raise ValidationError(str(exc), code="invalid") from exc
+        problem = None if cell.amount is None else amount_error(cell.amount)
+        if problem:
+            raise ValidationError(problem, code="invalid")
+        return cell
 
 
 def cell_text(cell: Cell | None) -> str:
@@ -125,7 +129,7 @@ class SplitKeyForm(forms.Form):
     basis = forms.CharField(label="Grondslag", max_length=200, required=False)
     base_amount = DutchDecimalField(label="Te verdelen bedrag (€)", required=False)
     share_percent = DutchDecimalField(
-        label="Aandeel van de gemeente (%)", required=False, allow_percent=True
+        label="Aandeel van de gemeente (%)", required=False, allow_percent=True, decimal_places=6
     )
     fixed_amount = DutchDecimalField(label="Vast bedrag (€)", required=False)
     applies_to_year = forms.IntegerField(label="Begrotingsjaar", min_value=1990, max_value=2100)

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
+import core.converters  # noqa: F401 - registers <year:…>
+
 from . import views
 
 app_name = "finance"
 
-YEAR = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<int:year>/"
+YEAR = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<year:year>/"
 
 urlpatterns = [
     path(f"{YEAR}financien/<slug:table>/", views.TableGridView.as_view(), name="grid"),

@@ -3,12 +3,14 @@ totaaloverzicht, the comparisons, the PDFs and the committee bundle."""
 
 from django.urls import path
 
+import core.converters  # noqa: F401 - registers <year:…>
+
 from . import views
 
 app_name = "reports"
 
 PARTNERSHIP = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/"
-YEAR = f"{PARTNERSHIP}<int:year>/"
+YEAR = f"{PARTNERSHIP}<year:year>/"
 
 urlpatterns = [
     path("<slug:municipality_slug>/samenwerkingen/", views.overview, name="overview"),

@@ -10,6 +10,7 @@ from allocation import selectors as allocation_selectors
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
 from collaborations.permissions import user_can_edit
+from core.converters import FIRST_YEAR, LAST_YEAR, year_or_none
 from core.http import pdf_response
 from core.pdf import render_pdf
 from reports import services
@@ -50,8 +51,11 @@ def bundle_form(request, municipality_slug):
     year = default_overview_year(municipality, request.user)
     error = None
     if request.method == "POST":
+        chosen = year_or_none(request.POST.get("jaar", year))
         try:
-            year = int(request.POST.get("jaar", year))
+            if chosen is None:
+                raise ValidationError(f"Jaar: vul een jaar in tussen {FIRST_YEAR} en {LAST_YEAR}.")
+            year = chosen
             bundle = services.request_bundle(
                 user=request.user,
                 municipality=municipality,

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
 from collaborations.permissions import user_can_edit
+from core.converters import year_or_none
 from reports.filters import OverviewFilter
 from reports.selectors.compare import compare
 from reports.selectors.overview import default_overview_year, overview_labels
@@ -26,10 +27,9 @@ BBV_GROUP_ORDER = [
 def overview(request, municipality_slug):
     """The totaaloverzicht: every partnership of the municipality with its contribution."""
     municipality = collab_selectors.get_municipality(municipality_slug)
-    try:
-        year = int(request.GET.get("jaar", ""))
-    except ValueError:
-        year = default_overview_year(municipality, request.user)
+    year = year_or_none(request.GET.get("jaar")) or default_overview_year(
+        municipality, request.user
+    )
     queryset = overview_rows(municipality, request.user, year)
     filterset = OverviewFilter(request.GET or None, queryset=queryset)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
@@ -79,10 +79,8 @@ def overview(request, municipality_slug):
 
 
 def _years(request, default_year: int) -> list[int]:
-    try:
-        until = int(request.GET.get("jaar", default_year))
-    except ValueError:
-        until = default_year
+    """The three years up to `?jaar=` (a year out of range or no number: the default)."""
+    until = year_or_none(request.GET.get("jaar")) or default_year
     return [until - 2, until - 1, until]
 
 
