@@ -96,7 +96,8 @@ def _decimal_or_none(value) -> Decimal | None:
 class Contribution:
     model: AllocationModel
     variant: AllocationVariant
-    amount: Decimal
+    amount: Decimal | None
+    error: str = ""  # the stored variant cannot be computed: said on the page, never a 500
 
 
 @dataclass

@@ -77,7 +77,16 @@ def adopted_contribution(participation: Participation, year: int) -> Contributio
     )
     if variant is None:
         return None
-    amounts = engine.allocate(variant_definition(variant)).amounts()
+    try:
+        amounts = engine.allocate(variant_definition(variant)).amounts()
+    except engine.DefinitionError as exc:
+        return Contribution(
+            variant.model,
+            variant,
+            None,
+            error=f"De vastgestelde variant {variant.code} kan nu niet worden berekend ({exc}). "
+            "De regionaal financieel adviseur is gevraagd het verdeelmodel te herstellen.",
+        )
     name = participation.municipality.name
     return Contribution(variant.model, variant, amounts[name]) if name in amounts else None
 

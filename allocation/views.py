@@ -29,7 +29,10 @@ class ComparisonView(View):
     def get(self, request, municipality_slug, slug, year):
         participation = collab_selectors.get_participation(municipality_slug, slug)
         model = selectors.get_allocation_model(slug, year)
-        comparison = selectors.comparison(model)
+        try:
+            comparison = selectors.comparison(model)
+        except engine.DefinitionError as exc:
+            return broken(request, participation, model, exc)
         export = request.GET.get("_export")
         if export in {"xlsx", "csv"}:
             return export_response(
@@ -159,7 +162,10 @@ class ExplanationView(View):
         stored = model.variants.filter(code=variant).first()
         if stored is None:
             raise Http404("Deze variant bestaat niet.")
-        result = engine.allocate(selectors.variant_definition(stored))
+        try:
+            result = engine.allocate(selectors.variant_definition(stored))
+        except engine.DefinitionError as exc:
+            return broken(request, participation, model, exc)
         only = request.GET.get("deelnemer") or None
         try:
             steps = trail_view(result, only)
@@ -190,3 +196,20 @@ def _measure_choices(model) -> list[tuple[str, str]]:
         (code, f"naar rato van: {label or code}")
         for code, label in selectors.measure_choices(model)
     ]
+
+
+def broken(request, participation, model, exc: Exception):
+    """A stored variant that the engine refuses: a message on the page, never a 500."""
+    return render(
+        request,
+        "allocation/broken.html",
+        {
+            **participation_context(participation),
+            "model": model,
+            "error": f"Ongeldig verdeelmodel: {exc}",
+            "crumbs": crumbs(
+                participation.municipality, participation, None, f"Verdeelmodel {model.year}"
+            ),
+        },
+        status=409,
+    )

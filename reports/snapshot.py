@@ -83,6 +83,7 @@ def freeze(context: dict) -> dict:
             "variant_code": contribution.variant.code,
             "variant_name": contribution.variant.name,
             "amount": _d(contribution.amount),
+            "error": getattr(contribution, "error", ""),
         },
     }
 
@@ -265,6 +266,7 @@ def thaw(snapshot: dict, participation: Participation, year: int, *, id_prefix: 
             model=SimpleNamespace(name=c["model_name"], year=c["model_year"]),
             variant=SimpleNamespace(code=c["variant_code"], name=c["variant_name"]),
             amount=_D(c["amount"]),
+            error=c.get("error", ""),
         )
     finance = snapshot.get("finance")
     return {

@@ -223,3 +223,39 @@ def test_two_officers_adopting_at_once_do_not_overwrite_each_other(client, vt_mo
     assert second.status_code == 409
     assert "Iemand anders heeft intussen variant B vastgesteld" in second.content.decode()
     assert AllocationVariant.objects.get(adopted=True).code == "B"
+
+
+def test_a_broken_stored_variant_shows_a_message_not_a_500(client, vt_model):
+    """An invalid definition that reached the database (an old import, a shell) takes down no
+    page: the year pages say the contribution cannot be computed, the comparison says why."""
+    AllocationVariant.objects.filter(model=vt_model, code="A").update(
+        definition={"formaat": "verdeelmodel/1", "stappen": [{"id": "x", "soort": "onzin"}]}
+    )
+    rheden_clerk = UserFactory(username="rheden-clerk")
+    Municipality.objects.get(slug="rheden").invoerders.add(rheden_clerk)
+    client.force_login(rheden_clerk)
+    year = client.get(reverse("reports:year", args=["rheden", "vtgm", 2018]))
+    assert year.status_code == 200
+    assert "kan nu niet worden berekend" in year.content.decode()
+    compare = client.get(COMPARE)
+    assert compare.status_code == 409
+    assert "Ongeldig verdeelmodel" in compare.content.decode()
+    explain = client.get(reverse("allocation:explain", args=["arnhem", "vtgm", 2018, "A"]))
+    assert explain.status_code == 409
+
+
+def test_the_admin_refuses_an_invalid_variant_definition(vt_model):
+    from allocation.admin import VariantAdminForm
+
+    variant = vt_model.variants.get(code="B")
+    data = {
+        "model": vt_model.pk,
+        "code": "B",
+        "name": variant.name,
+        "omschrijving": "",
+        "definition": '{"formaat": "verdeelmodel/1", "stappen": [{"id": "x", "soort": "onzin"}]}',
+        "order": 1,
+    }
+    form = VariantAdminForm(data, instance=variant)
+    assert not form.is_valid()
+    assert "Ongeldig verdeelmodel" in " ".join(form.errors["definition"])
