@@ -45,8 +45,9 @@ def _frame(
         value = top * i / 4
         y = TOP + plot_h - plot_h * i / 4
         grid.append(
-            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
-            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" class="axis">'
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#d0d0d0" stroke-width="1"/>'
+            f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#333">'
             f"{escape(format_money(value))}</text>"
         )
     return (
@@ -56,7 +57,6 @@ def _frame(
         f'font-family="DejaVu Sans, sans-serif" font-size="12">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
-        "<style>.grid{stroke:#d0d0d0;stroke-width:1}.axis{fill:#333}.label{fill:#1a1a1a}</style>"
         '<defs><pattern id="' + chart_id + '-hatch" width="6" height="6" '
         'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         f'<rect width="6" height="6" fill="#fff"/><rect width="3" height="6" fill="{COLOURS[1]}"/>'
@@ -82,7 +82,7 @@ def _legend(chart_id: str, series: list[Series], line: bool = False) -> tuple[li
             else f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{fill}" '
             f'stroke="{colour}"/>'
         )
-        parts.append(marker + f'<text x="{x + 18}" y="{y}" class="label">{escape(name)}</text>')
+        parts.append(marker + f'<text x="{x + 18}" y="{y}" fill="#1a1a1a">{escape(name)}</text>')
         x += width
     return parts, row * 18
 
@@ -113,7 +113,7 @@ def bar_chart(
             )
         body.append(
             f'<text x="{LEFT + group_w * ci + group_w / 2:.1f}" y="{TOP + plot_h + 16}" '
-            f'text-anchor="middle" class="label">{escape(category)}</text>'
+            f'text-anchor="middle" fill="#1a1a1a">{escape(category)}</text>'
         )
     legend, extra = _legend(chart_id, series)
     return _frame(chart_id, title, description, body + legend, top, extra)
@@ -131,7 +131,7 @@ def line_chart(
     for ci, category in enumerate(categories):
         body.append(
             f'<text x="{LEFT + step * ci + step / 2:.1f}" y="{TOP + plot_h + 16}" '
-            f'text-anchor="middle" class="label">{escape(category)}</text>'
+            f'text-anchor="middle" fill="#1a1a1a">{escape(category)}</text>'
         )
     for si, s in enumerate(series):
         points = []

@@ -9,6 +9,7 @@ a published version with the very same fragments, without reading any working da
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -302,6 +303,8 @@ def _thaw_finance(data: dict, id_prefix: str) -> FinancePage:
     for c in data["charts"]:
         chart_id = f"{id_prefix}{c['chart_id']}"
         svg = c["svg"].replace(f'"{c["chart_id"]}', f'"{chart_id}') if id_prefix else c["svg"]
+        # versions frozen before the charts lost their inline <style> (blocked by the CSP)
+        svg = re.sub(r"<style>.*?</style>", "", svg)
         chart_list.append(
             Chart(
                 chart_id=chart_id,

@@ -138,3 +138,22 @@ def publish(db):
         return record
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(request):
+    """Every browser test fails on a Content Security Policy violation (a blocked inline style
+    or script loses what the page meant to show)."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield
+    assert violations == [], f"CSP violations: {violations}"
