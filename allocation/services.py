@@ -11,7 +11,7 @@ from django.db import transaction
 
 from collaborations.models import Municipality, Partnership
 from collaborations.permissions import User
-from core.locking import StaleVersionError
+from core.locking import NOT_CHECKED, StaleVersionError
 
 from . import engine
 from .models import AllocationModel, AllocationVariant, Measure
@@ -107,9 +107,6 @@ def _unadopt_all(model: AllocationModel, keep: AllocationVariant | None) -> None
     for other in model.variants.filter(adopted=True).exclude(pk=getattr(keep, "pk", None)):
         other.adopted = False
         other.save(update_fields=["adopted"])
-
-
-NOT_CHECKED = object()
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.views import View
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
 from core.http import export_response
+from core.locking import NOT_CHECKED
 
 from . import engine, selectors, services
 from .comparison import UnknownParticipant, cost_price_view, trail_view
@@ -135,7 +136,7 @@ class AdoptVariantView(LoginRequiredMixin, View):
                 services.adopt_variant(
                     user=request.user,
                     variant=variant,
-                    expected_adopted=request.POST.get("adopted_was", services.NOT_CHECKED),
+                    expected_adopted=request.POST.get("adopted_was", NOT_CHECKED),
                 )
             except ValidationError as exc:
                 return self._confirm(

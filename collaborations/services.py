@@ -11,10 +11,8 @@ from simple_history.utils import bulk_create_with_history
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.formats import date_format
 
-from core.history import restore_state
+from core.history import restore_m2m, restore_state, restored_reason
 from core.locking import lock_for_fields, lock_versioned, save_versioned
 
 from . import workflow
@@ -518,11 +516,9 @@ def restore_year_record(
         setattr(locked, name, getattr(old, name))
     locked.updated_by = user if user.is_authenticated else None
     locked.full_clean(exclude=["participation", "copied_from", "updated_by"])
-    stamp = date_format(timezone.localtime(old.history_date), "j F Y H:i")
-    locked._change_reason = f"Teruggezet naar de versie van {stamp}"
+    locked._change_reason = restored_reason(old)
     save_versioned(locked)
-    locked.submotieven.set(old.submotieven.values_list("term_id", flat=True))
-    locked.belangrijkste_motieven.set(old.belangrijkste_motieven.values_list("term_id", flat=True))
+    restore_m2m(locked, old, ("submotieven", "belangrijkste_motieven"))
     return locked
 
 

@@ -157,6 +157,24 @@ def entries(
     return result
 
 
+def restored_reason(old) -> str:
+    """The history's reason for a restore: which earlier state came back."""
+    stamp = date_format(timezone.localtime(old.history_date), "j F Y H:i")
+    return f"Teruggezet naar de versie van {stamp}"
+
+
+def restore_m2m(instance: models.Model, old, names: tuple[str, ...]) -> None:
+    """Give `instance` the many-to-many links its historical record `old` had."""
+    for name in names:
+        through = getattr(type(instance), name).through
+        target = next(
+            f.name
+            for f in through._meta.get_fields()
+            if f.is_relation and f.related_model is not type(instance)
+        )
+        getattr(instance, name).set(getattr(old, name).values_list(f"{target}_id", flat=True))
+
+
 def restore_state(
     instance: models.Model, old, *, exclude: frozenset[str] = frozenset(), m2m: tuple = ()
 ) -> models.Model:
@@ -165,16 +183,8 @@ def restore_state(
     for f in _fields(type(instance)):
         if f.name not in exclude and not f.primary_key:
             setattr(instance, f.attname, getattr(old, f.attname))
-    stamp = date_format(timezone.localtime(old.history_date), "j F Y H:i")
-    instance._change_reason = f"Teruggezet naar de versie van {stamp}"
+    instance._change_reason = restored_reason(old)
     instance.full_clean(validate_unique=False)
     instance.save()
-    for name in m2m:
-        through = getattr(type(instance), name).through
-        target = next(
-            f.name
-            for f in through._meta.get_fields()
-            if f.is_relation and f.related_model is not type(instance)
-        )
-        getattr(instance, name).set(getattr(old, name).values_list(f"{target}_id", flat=True))
+    restore_m2m(instance, old, m2m)
     return instance

@@ -1,6 +1,10 @@
 """HTTP responses without a domain: file exports (xlsx, csv) and PDFs."""
 
-from django.http import HttpResponse
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
 
 
 def export_response(dataset, fmt: str, filename: str) -> HttpResponse:
@@ -20,3 +24,28 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def post_int(request: HttpRequest, name: str) -> int | None:
+    """A whole number from a POST field; None when it is missing or not a number."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        return None
+
+
+def run_and_say[T](
+    request: HttpRequest, write: Callable[[], T], *, done: Callable[[T], str]
+) -> bool:
+    """Run a write asked for by a POST and say in Dutch how it went. A refusal — invalid, stale,
+    not allowed — is a message on the page the user goes back to, never an error page."""
+    try:
+        result = write()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, done(result))
+    return True

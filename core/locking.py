@@ -13,6 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 
+# "the form did not say": an expected value a caller may leave out (old forms, loaders)
+NOT_CHECKED = object()
+
 
 class StaleVersionError(ValidationError):
     """Someone else saved the record since this form was opened."""

@@ -7,13 +7,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.formats import date_format
 
 from collaborations.models import Participation, YearRecord
 from collaborations.permissions import User, user_can_edit
 from collaborations.services import require_open
-from core.locking import lock_versioned, save_versioned
+from core.history import restored_reason
+from core.locking import NOT_CHECKED, lock_versioned, save_versioned
 
 from .models import (
     FinanceAmount,
@@ -45,9 +44,6 @@ def _set_amount(line: FinanceLine, year: int, kind: str, cell: Cell) -> None:
         kind=kind,
         defaults={"amount": cell.amount, "not_applicable": cell.not_applicable},
     )
-
-
-NOT_CHECKED = object()
 
 
 def _require_open_year(participation: Participation, year: int) -> None:
@@ -244,12 +240,11 @@ def restore_amount(*, user: User, participation: Participation, history_id: int)
         owner_q(participation, line.table), table=line.table, year__in=[old.year - 1, old.year]
     ):
         save_versioned(table_year, update_fields=[])
-    stamp = date_format(timezone.localtime(old.history_date), "j F Y H:i")
     current = FinanceAmount.objects.filter(line=line, year=old.year, kind=old.kind).first()
     amount = current or FinanceAmount(line=line, year=old.year, kind=old.kind)
     amount.amount = old.amount
     amount.not_applicable = old.not_applicable
-    amount._change_reason = f"Teruggezet naar de toestand van {stamp}"
+    amount._change_reason = restored_reason(old)
     amount.full_clean(exclude=["line"])
     amount.save()
     return amount

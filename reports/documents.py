@@ -11,7 +11,6 @@ from django.utils.formats import date_format
 
 from allocation import selectors as allocation_selectors
 from allocation.comparison import cost_price_view
-from collaborations.navigation import participation_context
 
 from .selectors.year import version_context, year_context
 
@@ -30,14 +29,7 @@ def year_report_html(participation, year: int, user) -> str:
 
 def version_report_html(participation, version) -> str:
     """One published version; the same bytes whenever it is rendered (its own dates only)."""
-    context = version_context(participation, version.year, version, AnonymousUser())
-    context.update(
-        participation_context(participation),
-        version=version,
-        showing_version=True,
-        idp="",
-        can_edit=False,
-    )
+    context = version_context(participation, version, AnonymousUser())
     return _year_html(participation, version.year, context)
 
 

@@ -356,11 +356,12 @@ def count_differences(old: dict, new: dict) -> int:
     return len(_differences(_essence(old), _essence(new)))
 
 
-def describe_differences(old: dict, new: dict, limit: int = 25) -> list[str]:
-    """What differs, in words: "Beoogde resultaten: kern", "Kosten, lopend jaar (2017):
-    beschermd wonen, Begroting 2018", … (at most `limit`)."""
+def differences(old: dict, new: dict, limit: int = 25) -> tuple[int, list[str]]:
+    """How many values differ, and what, in words ("Beoogde resultaten: kern", "Kosten 2017:
+    beschermd wonen, Begroting 2018", … at most `limit`): one comparison for both."""
     paths = _differences(_essence(old), _essence(new))
-    return list(dict.fromkeys(_describe(path, old, new) for path in paths))[:limit]
+    described = list(dict.fromkeys(_describe(path) for path in paths))[:limit]
+    return len(paths), described
 
 
 def _essence(snapshot: dict) -> dict:
@@ -382,7 +383,7 @@ def _essence(snapshot: dict) -> dict:
     return data
 
 
-def _describe(path: str, old: dict, new: dict) -> str:
+def _describe(path: str) -> str:
     parts = path.strip("/").split("/")
     if parts[0] == "record" and len(parts) > 1:
         field = YearRecord._meta.get_field(parts[1])

@@ -30,13 +30,3 @@ def versions_of(participation: Participation, year: int) -> list[YearVersion]:
         .defer("snapshot")
         .order_by("-number")
     )
-
-
-def latest_versions(participation: Participation) -> dict[int, YearVersion]:
-    """The newest version of every published year of a participation (for the kernbeeld)."""
-    found: dict[int, YearVersion] = {}
-    for version in YearVersion.objects.filter(participation=participation).order_by(
-        "year", "number"
-    ):
-        found[version.year] = version
-    return found

@@ -39,12 +39,21 @@ def working_context(
 
 
 def version_context(
-    participation: Participation, year: int, version: YearVersion, user, id_prefix: str = ""
+    participation: Participation, version: YearVersion, user, id_prefix: str = ""
 ) -> dict:
-    """The page of one published version."""
-    context = snapshot.thaw(version.snapshot, participation, year, id_prefix=id_prefix)
+    """The page of one published version, for the web page and the PDF alike: read-only."""
+    context = snapshot.thaw(version.snapshot, participation, version.year, id_prefix=id_prefix)
     context["page"].years = collab.visible_years(participation, user)
-    return context
+    return {
+        **context,
+        **participation_context(participation),
+        "version": version,
+        "changes_since_version": None,
+        "showing_version": True,
+        "idp": id_prefix,
+        "can_edit": False,
+        "can_edit_open": False,
+    }
 
 
 def year_context(participation: Participation, year: int, user, id_prefix: str = "") -> dict:
@@ -57,9 +66,7 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
         context = working_context(participation, year, user, show_empty=True, id_prefix=id_prefix)
         changes, changed = None, []
         if latest is not None and context["record"] is not None:
-            frozen = snapshot.freeze(context)
-            changes = snapshot.count_differences(latest.snapshot, frozen)
-            changed = snapshot.describe_differences(latest.snapshot, frozen)
+            changes, changed = snapshot.differences(latest.snapshot, snapshot.freeze(context))
         context.update(
             version=latest,
             changes_since_version=changes,
@@ -67,8 +74,7 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
             showing_version=False,
         )
     elif latest is not None:
-        context = version_context(participation, year, latest, user, id_prefix)
-        context.update(version=latest, changes_since_version=None, showing_version=True)
+        context = version_context(participation, latest, user, id_prefix)
     else:
         context = {
             "page": collab.year_page(participation, year, user),
@@ -86,3 +92,18 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
         "can_edit": can_edit,
         "can_edit_shared": can_edit_table(user, participation, Table.RESULTATEN),
     }
+
+
+def kernbeeld(participation: Participation, user) -> tuple[object | None, list]:
+    """The newest year's record and its belangrijkste motieven for the partnership page: the
+    working copy for the municipality's clerks, the newest published version for everyone else."""
+    if user_can_edit(user, participation.municipality):
+        record = collab.latest_year_record(participation, user)
+        return record, list(record.belangrijkste_motieven.all()) if record else []
+    newest = (
+        YearVersion.objects.filter(participation=participation).order_by("-year", "-number").first()
+    )
+    if newest is None:
+        return None, []
+    thawed = snapshot.thaw(newest.snapshot, participation, newest.year)
+    return thawed["record"], thawed["page"].belangrijkste

@@ -3,7 +3,7 @@ and a way back (restore) for section C and for each figure."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,8 +12,11 @@ from django.views import View
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import user_can_edit
+from core.http import post_int, run_and_say
 from reports import services
 from reports.selectors.history import partnership_history, year_history
+
+RESTORED = "Teruggezet. Ook dit staat nu in de geschiedenis en kan worden teruggedraaid."
 
 
 class YearHistoryView(LoginRequiredMixin, View):
@@ -46,26 +49,25 @@ class YearHistoryView(LoginRequiredMixin, View):
 
     def post(self, request, municipality_slug, slug, year):
         participation, _record = self._load(request, municipality_slug, slug, year)
-        back = reverse("reports:year-history", args=[municipality_slug, slug, year])
-        try:
-            services.restore_change(
-                user=request.user,
-                participation=participation,
-                year=year,
-                key=request.POST.get("soort", ""),
-                history_id=int(request.POST.get("wijziging", "")),
-                expected_version=int(request.POST.get("version", "")),
-            )
-        except ValueError:
+        history_id, version = post_int(request, "wijziging"), post_int(request, "version")
+        if history_id is None or version is None:
             messages.error(request, "Kies een wijziging uit de lijst.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(
+            run_and_say(
                 request,
-                "Teruggezet. Ook dit staat nu in de geschiedenis en kan worden teruggedraaid.",
+                lambda: services.restore_change(
+                    user=request.user,
+                    participation=participation,
+                    year=year,
+                    key=request.POST.get("soort", ""),
+                    history_id=history_id,
+                    expected_version=version,
+                ),
+                done=lambda _restored: RESTORED,
             )
-        return HttpResponseRedirect(back)
+        return HttpResponseRedirect(
+            reverse("reports:year-history", args=[municipality_slug, slug, year])
+        )
 
 
 class PartnershipHistoryView(LoginRequiredMixin, View):
@@ -92,23 +94,19 @@ class PartnershipHistoryView(LoginRequiredMixin, View):
 
     def post(self, request, municipality_slug, slug):
         participation = collab_selectors.get_participation(municipality_slug, slug)
-        try:
-            services.restore_partnership_change(
-                user=request.user,
-                participation=participation,
-                key=request.POST.get("soort", ""),
-                history_id=int(request.POST.get("wijziging", "")),
-            )
-        except ValueError:
+        history_id = post_int(request, "wijziging")
+        if history_id is None:
             messages.error(request, "Kies een wijziging uit de lijst.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
         else:
-            messages.success(
+            run_and_say(
                 request,
-                "Teruggezet. Ook dit staat nu in de geschiedenis en kan worden teruggedraaid.",
+                lambda: services.restore_partnership_change(
+                    user=request.user,
+                    participation=participation,
+                    key=request.POST.get("soort", ""),
+                    history_id=history_id,
+                ),
+                done=lambda _restored: RESTORED,
             )
         return HttpResponseRedirect(
             reverse("reports:partnership-history", args=[municipality_slug, slug])

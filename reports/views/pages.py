@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,31 +13,21 @@ from collaborations import selectors as collab_selectors
 from collaborations import workflow
 from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import can_adopt, user_can_edit
-from reports import services, snapshot
+from core.http import post_int, run_and_say
+from reports import services
 from reports.selectors.versions import (
     get_version,
     latest_version,
-    latest_versions,
     versions_of,
 )
-from reports.selectors.year import version_context, year_context
+from reports.selectors.year import kernbeeld, version_context, year_context
 
 
 def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) -> HttpResponse:
     participation = collab_selectors.participation_detail(municipality_slug, slug)
     years = collab_selectors.visible_years(participation, request.user)
     can_edit = user_can_edit(request.user, participation.municipality)
-    if can_edit:
-        latest = collab_selectors.latest_year_record(participation, request.user)
-        important = list(latest.belangrijkste_motieven.all()) if latest else []
-    else:
-        # the kernbeeld of the public: the newest published version, not the working copy
-        versions = latest_versions(participation)
-        latest, important = None, []
-        if versions:
-            newest = versions[max(versions)]
-            thawed = snapshot.thaw(newest.snapshot, participation, newest.year)
-            latest, important = thawed["record"], thawed["page"].belangrijkste
+    latest, important = kernbeeld(participation, request.user)
     return render(
         request,
         "reports/partnership_detail.html",
@@ -97,15 +86,9 @@ def year_version(
     if version is None:
         raise Http404(f"Versie {number} van {year} bestaat niet.")
     latest = latest_version(participation, year)
-    context = version_context(participation, year, version, request.user)
+    context = version_context(participation, version, request.user)
     context.update(
-        **participation_context(participation),
-        version=version,
-        showing_version=True,
         older_version=latest is not None and latest.number != version.number,
-        can_edit=False,
-        can_edit_open=False,
-        idp="",
         crumbs=crumbs(participation.municipality, participation, year, f"Versie {number}"),
     )
     return render(request, "reports/year_detail.html", context)
@@ -138,22 +121,21 @@ class YearStatusView(LoginRequiredMixin, View):
         participation = collab_selectors.get_participation(municipality_slug, slug)
         record = collab_selectors.year_record_for_edit(participation, year)
         action = request.POST.get("actie", "")
-        try:
-            services.change_year_status(
-                user=request.user,
-                record=record,
-                action=action,
-                expected_version=int(request.POST.get("version", "")),
-                note=request.POST.get("toelichting", ""),
-            )
-        except ValueError:
+        version = post_int(request, "version")
+        if version is None:
             messages.error(request, "De pagina was verouderd; probeer het opnieuw.")
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
         else:
-            messages.success(request, workflow.STEPS[action].done.format(year=year))
+            run_and_say(
+                request,
+                lambda: services.change_year_status(
+                    user=request.user,
+                    record=record,
+                    action=action,
+                    expected_version=version,
+                    note=request.POST.get("toelichting", ""),
+                ),
+                done=lambda _record: workflow.STEPS[action].done.format(year=year),
+            )
         return HttpResponseRedirect(reverse("reports:year", args=[municipality_slug, slug, year]))
 
 
@@ -162,21 +144,17 @@ class SharedYearPublishView(LoginRequiredMixin, View):
 
     def post(self, request, municipality_slug, slug, year):
         participation = collab_selectors.get_participation(municipality_slug, slug)
-        try:
-            made = services.publish_shared_year(
+        run_and_say(
+            request,
+            lambda: services.publish_shared_year(
                 user=request.user,
                 partnership=participation.partnership,
                 year=year,
                 note=request.POST.get("toelichting", ""),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
+            ),
+            done=lambda made: (
                 f"De gedeelde cijfers van {year} zijn gepubliceerd: {len(made)} "
-                f"{'pagina heeft' if len(made) == 1 else 'pagina’s hebben'} een nieuwe versie.",
-            )
+                f"{'pagina heeft' if len(made) == 1 else 'pagina’s hebben'} een nieuwe versie."
+            ),
+        )
         return HttpResponseRedirect(reverse("reports:year", args=[municipality_slug, slug, year]))

@@ -188,17 +188,8 @@ def test_the_shared_year_is_published_for_every_participant(zvh, beheerder, clie
     table = FinanceTableYear.objects.get(
         partnership=zvh.partnership, participation=None, table=Table.RESULTATEN, year=2017
     )
-    rows = [
-        finance_services.GridRow(
-            row.line.label,
-            (
-                Cell(Decimal("1800000")) if i == 0 else EMPTY,
-                EMPTY,
-                EMPTY,
-            ),
-        )
-        for i, row in enumerate(table.rows.order_by("order")[:1])
-    ]
+    first_line = table.rows.order_by("order").first().line.label
+    rows = [finance_services.GridRow(first_line, (Cell(Decimal("1800000")), EMPTY, EMPTY))]
     finance_services.save_table_year(
         user=beheerder,
         participation=zvh,
