@@ -1,14 +1,10 @@
 """Who may manage a partnership's verdeelmodel (reads only)."""
 
 from collaborations.models import Partnership
-from collaborations.permissions import User, user_can_edit
+from collaborations.permissions import User, can_coordinate
 
 
 def can_manage_allocation(user: User, partnership: Partnership) -> bool:
-    """The regional finance officer: invoerders of the centrumgemeente (or beheerders)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    centre = partnership.centrumgemeente
-    return centre is not None and user_can_edit(user, centre)
+    """The partnership's coördinator (often the regional finance officer) and the beheerder
+    keep the verdeelmodel and adopt a variant."""
+    return can_coordinate(user, partnership)

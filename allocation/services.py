@@ -120,7 +120,7 @@ def adopt_variant(
     model = AllocationModel.objects.select_for_update().get(pk=variant.model_id)
     if not can_manage_allocation(user, model.partnership):
         raise PermissionDenied(
-            "Alleen de regionaal financieel adviseur kan een variant vaststellen."
+            "Alleen de coördinator van de samenwerking kan een variant vaststellen."
         )
     if expected_adopted is not NOT_CHECKED:
         current = model.variants.filter(adopted=True).values_list("code", flat=True).first()

@@ -81,7 +81,7 @@ class AdoptVariantView(LoginRequiredMixin, View):
         model = selectors.get_allocation_model(slug, year)
         if not can_manage_allocation(request.user, model.partnership):
             raise PermissionDenied(
-                "Alleen de regionaal financieel adviseur kan een variant vaststellen."
+                "Alleen de coördinator van de samenwerking kan een variant vaststellen."
             )
         variant = model.variants.filter(code=code).first()
         return participation, model, variant

@@ -9,6 +9,7 @@ from .models import (
     Participation,
     Partnership,
     ProcessEntry,
+    Role,
     Term,
     YearRecord,
 )
@@ -28,7 +29,6 @@ class MunicipalityAdmin(HistoryAdmin):
     list_display = ["name", "cbs_code", "slug"]
     search_fields = ["name", "cbs_code"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["invoerders"]
 
 
 @admin.register(Organisation)
@@ -79,3 +79,20 @@ class YearRecordAdmin(VersionedAdmin):
     list_filter = ["status", "nagekeken", "year"]
     list_select_related = ["participation__partnership", "participation__municipality"]
     readonly_fields = ["version", "updated_at", "updated_by", "copied_from"]
+
+
+@admin.register(Role)
+class RoleAdmin(HistoryAdmin):
+    """The same grants as the site's page Rollen (/rollen/), for the beheerder who is here."""
+
+    list_display = ["user", "kind", "municipality", "partnership", "granted_at", "granted_by"]
+    list_filter = ["kind", "municipality", "partnership"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "municipality", "partnership", "granted_by"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["granted_at", "granted_by"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)

@@ -11,17 +11,56 @@ from .models import Participation
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 DEMO_USERS = [
-    # username, password, full name, superuser, municipalities, role
+    # username, password, full name, superuser, roles as (kind, municipality or partnership
+    # slug), what the login is for
     ("beheerder", "demo-beheerder", "Bea Beheerder", True, [], "Beheerder (alles, ook /beheer/)"),
-    ("invoerder-venlo", "demo-venlo", "Ingrid Invoerder", False, ["venlo"], "Invoerder Venlo"),
-    ("invoerder-wijchen", "demo-wijchen", "Wim Invoerder", False, ["wijchen"], "Invoerder Wijchen"),
+    (
+        "invoerder-venlo",
+        "demo-venlo",
+        "Ingrid Invoerder",
+        False,
+        [("invoerder", "venlo")],
+        "Invoerder Venlo",
+    ),
+    (
+        "vaststeller-venlo",
+        "demo-vaststeller",
+        "Victor Vaststeller",
+        False,
+        [("vaststeller", "venlo")],
+        "Vaststeller Venlo (vaststellen, publiceren)",
+    ),
+    (
+        "raadslid-venlo",
+        "demo-raadslid",
+        "Roos Raadslid",
+        False,
+        [("raadslid", "venlo")],
+        "Raadslid Venlo (leest concepten)",
+    ),
+    (
+        "invoerder-wijchen",
+        "demo-wijchen",
+        "Wim Invoerder",
+        False,
+        [("invoerder", "wijchen")],
+        "Invoerder Wijchen",
+    ),
+    (
+        "coordinator-zvh",
+        "demo-zvh",
+        "Cor Coördinator",
+        False,
+        [("coordinator", "zvh")],
+        "Coördinator ZVH (gedeelde gegevens)",
+    ),
     (
         "financieel-arnhem",
         "demo-arnhem",
         "Fenna Financieel",
         False,
-        ["arnhem"],
-        "Regionaal financieel adviseur (Arnhem, VTGM)",
+        [("invoerder", "arnhem"), ("coordinator", "vtgm")],
+        "Financieel adviseur, coördinator VTGM",
     ),
 ]
 
@@ -68,12 +107,12 @@ def load_demo() -> dict[str, int]:
             for year, data in years.items():
                 services.import_year_record(participation=participation, year=int(year), data=data)
     counts["samenwerkingen"] = len(demo["partnerships"])
-    for username, password, full_name, superuser, slugs, _role in DEMO_USERS:
+    for username, password, full_name, superuser, roles, _purpose in DEMO_USERS:
         services.upsert_demo_user(
             username=username,
             password=password,
             full_name=full_name,
             superuser=superuser,
-            municipality_slugs=slugs,
+            roles=roles,
         )
     return counts

@@ -8,11 +8,12 @@ import json
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 
-from core.forms import DutchDecimalField, VersionedForm
+from core.forms import DutchDecimalField, ErrorSummaryMixin, VersionedForm
 from core.locking import as_text
 
-from .models import KERN_MAX_LENGTH, MotiveAnswer, Term, YearRecord
+from .models import KERN_MAX_LENGTH, MotiveAnswer, Municipality, Partnership, Role, Term, YearRecord
 from .services import motives_state
 
 
@@ -273,3 +274,55 @@ SECTION_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
     "feitelijke-resultaten": ("Feitelijke resultaten van de samenwerking", FeitelijkForm),
     "aandeel": ("Aandeel van de gemeente in de realisatie van de opgave", AandeelForm),
 }
+
+
+class RoleForm(ErrorSummaryMixin, forms.Form):
+    """Grant a role: a login, the role, and its municipality or partnership."""
+
+    member = forms.ModelChoiceField(
+        label="Gebruiker",
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        empty_label="— kies een gebruiker —",
+        error_messages={"required": "Kies een gebruiker.", "invalid_choice": "Kies een gebruiker."},
+    )
+    kind = forms.ChoiceField(
+        label="Rol",
+        choices=[("", "— kies een rol —"), *Role.Kind.choices],
+        help_text=(
+            "Invoerder: vult de gegevens van de gemeente in. Vaststeller: stelt de jaren vast, "
+            "publiceert en heropent ze. Raadslid: leest de concepten, wijzigt niets. "
+            "Coördinator: beheert de gedeelde gegevens, financiën en het verdeelmodel van één "
+            "samenwerking."
+        ),
+        error_messages={"required": "Kies een rol.", "invalid_choice": "Kies een rol."},
+    )
+    municipality = forms.ModelChoiceField(
+        label="Gemeente (voor invoerder, vaststeller, raadslid)",
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label="— kies een gemeente —",
+        error_messages={"invalid_choice": "Kies een gemeente uit de lijst."},
+    )
+    partnership = forms.ModelChoiceField(
+        label="Samenwerking (voor coördinator)",
+        queryset=Partnership.objects.order_by("name"),
+        required=False,
+        empty_label="— kies een samenwerking —",
+        error_messages={"invalid_choice": "Kies een samenwerking uit de lijst."},
+    )
+
+
+class LoginCreateForm(ErrorSummaryMixin, forms.Form):
+    """A new login; the password is checked against Django's validators by the service."""
+
+    username = forms.CharField(label="Gebruikersnaam", max_length=150)
+    first_name = forms.CharField(label="Voornaam", max_length=150, required=False)
+    last_name = forms.CharField(label="Achternaam", max_length=150, required=False)
+    email = forms.EmailField(label="E-mailadres", required=False)
+    password = forms.CharField(
+        label="Wachtwoord",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Minstens 12 tekens, niet te gewoon en niet alleen cijfers. Geef het de "
+        "gebruiker op een veilige manier door.",
+    )

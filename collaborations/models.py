@@ -73,16 +73,7 @@ class Municipality(models.Model):
         unique=True,
         help_text="Gemeentecode van het CBS, bijvoorbeeld GM0983.",
     )
-    invoerders = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        verbose_name="invoerders",
-        blank=True,
-        related_name="gemeenten",
-        help_text="Gebruikers die de gegevens van deze gemeente bijhouden.",
-    )
 
-    # the invoerders link is tracked with the roles (issue 10); simple-history cannot follow
-    # it from the user side
     history = HistoricalRecords()
 
     class Meta:
@@ -552,3 +543,91 @@ class YearVersion(models.Model):
         if not self._state.adding:
             raise ValueError("Een gepubliceerde versie verandert nooit.")
         super().save(*args, **kwargs)
+
+
+class Role(models.Model):
+    """What one user may do for one municipality or one partnership.
+
+    A row per grant, so every grant and withdrawal is in the history (who, when) and can be put
+    back. The beheerder is not a role here: that is Django's superuser flag."""
+
+    class Kind(models.TextChoices):
+        INVOERDER = "invoerder", "invoerder"
+        VASTSTELLER = "vaststeller", "vaststeller"
+        RAADSLID = "raadslid", "raadslid"
+        COORDINATOR = "coordinator", "coördinator"
+
+    MUNICIPALITY_KINDS = (Kind.INVOERDER, Kind.VASTSTELLER, Kind.RAADSLID)
+    PARTNERSHIP_KINDS = (Kind.COORDINATOR,)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="gebruiker",
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    kind = models.CharField("rol", max_length=20, choices=Kind.choices)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name="gemeente",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        verbose_name="samenwerking",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="roles",
+    )
+    granted_at = models.DateTimeField("toegekend op", auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="toegekend door",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "rol"
+        verbose_name_plural = "rollen"
+        ordering = ["user__username", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                name="role_scope_matches_kind",
+                condition=(
+                    models.Q(
+                        kind__in=["invoerder", "vaststeller", "raadslid"],
+                        municipality__isnull=False,
+                        partnership__isnull=True,
+                    )
+                    | models.Q(
+                        kind="coordinator", municipality__isnull=True, partnership__isnull=False
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "municipality"],
+                condition=models.Q(municipality__isnull=False),
+                name="role_unique_per_municipality",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind", "partnership"],
+                condition=models.Q(partnership__isnull=False),
+                name="role_unique_per_partnership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()} van {self.scope}"
+
+    @property
+    def scope(self) -> Municipality | Partnership | None:
+        return self.municipality or self.partnership

@@ -4,7 +4,10 @@ Each page gets its data from one selector with a fixed number of queries, whatev
 """
 
 from dataclasses import dataclass, field
+from typing import NoReturn
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -12,12 +15,14 @@ from .models import (
     MotiveAnswer,
     Municipality,
     Participation,
+    Partnership,
+    Role,
     Term,
     Vocabulary,
     YearRecord,
     YearVersion,
 )
-from .permissions import User, user_can_edit
+from .permissions import User, can_read_drafts
 
 
 def municipality_list() -> QuerySet[Municipality]:
@@ -34,9 +39,10 @@ def get_municipality(slug: str) -> Municipality:
 
 
 def _visible_years_filter(user: User, municipality: Municipality) -> Q:
-    """Clerks see every year; everyone else the years with a published version (also while a
-    reopened year is being changed: the public keeps seeing what was published)."""
-    if user_can_edit(user, municipality):
+    """The municipality's invoerders, vaststellers and raadsleden see every year; everyone else
+    the years with a published version (also while a reopened year is being changed: the public
+    keeps seeing what was published)."""
+    if can_read_drafts(user, municipality):
         return Q()
     return Q(
         Exists(
@@ -116,6 +122,22 @@ def motive_catalogue() -> list[Term]:
         )
         .order_by("order")
     )
+
+
+def require_visible_year(participation: Participation, year: int, user: User) -> None:
+    """A year the user may not see does not exist for them: a 404 before any 403, so that the
+    pages of a concept year do not tell the public that it is there."""
+    if not participation.years.filter(
+        _visible_years_filter(user, participation.municipality), year=year
+    ).exists():
+        raise Http404(f"Voor {year} is niets gepubliceerd.")
+
+
+def refuse(participation: Participation, year: int, user: User, reason: str) -> NoReturn:
+    """Refuse a page of a year the user may not use: a 404 when they may not even know that
+    the year exists, otherwise a 403 with the reason."""
+    require_visible_year(participation, year, user)
+    raise PermissionDenied(reason)
 
 
 def year_record_for_edit(participation: Participation, year: int) -> YearRecord:
@@ -221,3 +243,30 @@ def participations_of_partnership(partnership) -> list[Participation]:
         .select_related("partnership", "municipality")
         .order_by("municipality__name")
     )
+
+
+def role_overview() -> QuerySet:
+    """Every login with its roles, for the beheerder's page Rollen (two queries)."""
+    return (
+        get_user_model()
+        .objects.order_by("-is_active", "username")
+        .prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=Role.objects.select_related("municipality", "partnership").order_by(
+                    "kind", "municipality__name", "partnership__name"
+                ),
+            )
+        )
+    )
+
+
+def get_role(pk: int) -> Role:
+    try:
+        return Role.objects.select_related("user", "municipality", "partnership").get(pk=pk)
+    except Role.DoesNotExist as exc:
+        raise Http404("Deze rol bestaat niet (meer).") from exc
+
+
+def partnership_list() -> QuerySet[Partnership]:
+    return Partnership.objects.order_by("name")

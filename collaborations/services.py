@@ -24,11 +24,12 @@ from .models import (
     Participation,
     Partnership,
     ProcessEntry,
+    Role,
     Term,
     Vocabulary,
     YearRecord,
 )
-from .permissions import User, can_adopt, user_can_edit
+from .permissions import User, can_adopt, can_coordinate, can_manage_roles, user_can_edit
 
 # The fields of section C that "Nieuw jaar starten" carries over to the next year.
 COPIED_TEXT_FIELDS = [
@@ -467,9 +468,15 @@ def import_year_record(
 
 @transaction.atomic
 def upsert_demo_user(
-    *, username: str, password: str, full_name: str, superuser: bool, municipality_slugs: list[str]
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    superuser: bool,
+    roles: list[tuple[str, str]],
 ):
-    """A demo login (load_demo): superuser for the beheerder, invoerder for a municipality."""
+    """A demo login (load_demo): superuser for the beheerder, otherwise exactly the given roles
+    as (kind, municipality or partnership slug)."""
     from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
@@ -486,7 +493,16 @@ def upsert_demo_user(
     )
     user.set_password(password)
     user.save()
-    user.gemeenten.set(Municipality.objects.filter(slug__in=municipality_slugs))
+    wanted = set()
+    for kind, slug in roles:
+        if kind in Role.PARTNERSHIP_KINDS:
+            scope = {"partnership": Partnership.objects.get(slug=slug), "municipality": None}
+        else:
+            scope = {"municipality": Municipality.objects.get(slug=slug), "partnership": None}
+        role, _ = Role.objects.get_or_create(user=user, kind=kind, **scope)
+        wanted.add(role.pk)
+    for role in user.roles.exclude(pk__in=wanted):
+        role.delete()
     return user
 
 
@@ -545,12 +561,122 @@ def restore_participation(
 @transaction.atomic
 def restore_partnership(*, user: User, partnership: Partnership, history_id: int) -> Partnership:
     """Put the shared record of a partnership back as it was after an earlier change. The shared
-    record is kept by the beheerder (until roles exist)."""
-    if not (user.is_authenticated and user.is_superuser):
-        raise PermissionDenied("Alleen de beheerder kan de gedeelde gegevens terugzetten.")
+    record is kept by the partnership's coördinator."""
+    if not can_coordinate(user, partnership):
+        raise PermissionDenied(
+            "Alleen de coördinator van de samenwerking kan de gedeelde gegevens terugzetten."
+        )
     try:
         old = partnership.history.get(history_id=history_id)
     except Partnership.history.model.DoesNotExist as exc:
         raise ValidationError("Deze versie hoort niet bij deze samenwerking.") from exc
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
     return restore_state(locked, old, m2m=("onderwerpen", "aard", "organisations"))
+
+
+# --- Roles and logins (the beheerder, at /rollen/) ----------------------------------------
+
+
+def _require_role_manager(user: User) -> None:
+    if not can_manage_roles(user):
+        raise PermissionDenied("Alleen de beheerder kent rollen toe en maakt logins aan.")
+
+
+@transaction.atomic
+def grant_role(
+    *,
+    user: User,
+    member,
+    kind: str,
+    municipality: Municipality | None = None,
+    partnership: Partnership | None = None,
+) -> Role:
+    """Give `member` a role for a municipality (invoerder, vaststeller, raadslid) or a
+    partnership (coördinator). Kept in the history with who granted it."""
+    _require_role_manager(user)
+    if kind not in Role.Kind.values:
+        raise ValidationError({"kind": "Kies een rol uit de lijst."})
+    if kind in Role.PARTNERSHIP_KINDS:
+        if partnership is None:
+            raise ValidationError({"partnership": "Kies de samenwerking van de coördinator."})
+        municipality = None
+    else:
+        if municipality is None:
+            raise ValidationError({"municipality": "Kies de gemeente voor deze rol."})
+        partnership = None
+    if not member.is_active:
+        raise ValidationError({"member": f"{member.username} is geen actieve gebruiker."})
+    role = Role(
+        user=member,
+        kind=kind,
+        municipality=municipality,
+        partnership=partnership,
+        granted_by=user if user.is_authenticated else None,
+    )
+    if Role.objects.filter(
+        user=member, kind=kind, municipality=municipality, partnership=partnership
+    ).exists():
+        raise ValidationError(
+            f"{member.username} is al {role.get_kind_display()} van {role.scope}."
+        )
+    role._change_reason = "Rol toegekend"
+    role.save()
+    member.__dict__.pop("_role_grants", None)
+    return role
+
+
+@transaction.atomic
+def withdraw_role(*, user: User, role_id: int) -> Role:
+    """Take a role away. The history keeps it (who, when); granting it again is the way back."""
+    _require_role_manager(user)
+    try:
+        role = (
+            Role.objects.select_for_update()
+            .select_related("user", "municipality", "partnership")
+            .get(pk=role_id)
+        )
+    except Role.DoesNotExist as exc:
+        raise ValidationError(
+            "Deze rol bestaat niet (meer); misschien is hij al ingetrokken."
+        ) from exc
+    role._change_reason = "Rol ingetrokken"
+    role.delete()
+    return role
+
+
+@transaction.atomic
+def create_login(
+    *,
+    user: User,
+    username: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    password: str,
+):
+    """A new login, made by the beheerder; the password must pass Django's validators."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    _require_role_manager(user)
+    user_model = get_user_model()
+    username = username.strip()
+    if not username:
+        raise ValidationError({"username": "Vul een gebruikersnaam in."})
+    if user_model.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"De gebruikersnaam {username} bestaat al."})
+    new = user_model(
+        username=username,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        email=email.strip(),
+    )
+    try:
+        validate_password(password, user=new)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    new.set_password(password)
+    new.full_clean()
+    new._change_reason = f"Login aangemaakt door {user.get_username()}"
+    new.save()
+    return new

@@ -12,6 +12,9 @@ YEAR = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<year:year>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("rollen/", views.RolesView.as_view(), name="roles"),
+    path("rollen/<int:pk>/intrekken/", views.WithdrawRoleView.as_view(), name="role-withdraw"),
+    path("rollen/nieuwe-login/", views.NewLoginView.as_view(), name="login-new"),
     path(
         "<slug:municipality_slug>/samenwerkingen/<slug:slug>/nieuw-jaar/",
         views.StartYearView.as_view(),

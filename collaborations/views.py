@@ -1,4 +1,5 @@
-"""Thin views of section C: edit a section, start a new year, publish or withdraw a year.
+"""Thin views of section C (edit a section, start a new year) and of the beheerder's page
+Rollen (grant and withdraw roles, make logins).
 
 Read through selectors, write through services, render templates."""
 
@@ -13,9 +14,9 @@ from django.views import View
 from core.locking import FieldConflict
 
 from . import selectors, services
-from .forms import SECTION_FORMS, MotievenForm
+from .forms import SECTION_FORMS, LoginCreateForm, MotievenForm, RoleForm
 from .navigation import crumbs, participation_context
-from .permissions import user_can_edit
+from .permissions import can_manage_roles, user_can_edit
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -38,7 +39,12 @@ class YearSectionEditView(LoginRequiredMixin, View):
     def _load(self, request, municipality_slug, slug, year):
         participation = selectors.get_participation(municipality_slug, slug)
         if not user_can_edit(request.user, participation.municipality):
-            raise PermissionDenied("U mag de gegevens van deze gemeente niet wijzigen.")
+            selectors.refuse(
+                participation,
+                year,
+                request.user,
+                "U mag de gegevens van deze gemeente niet wijzigen.",
+            )
         record = selectors.year_record_for_edit(participation, year)
         return participation, record
 
@@ -139,3 +145,142 @@ class StartYearView(LoginRequiredMixin, View):
         return HttpResponseRedirect(
             reverse("reports:year", args=[municipality_slug, slug, record.year])
         )
+
+
+class BeheerderRequiredMixin(LoginRequiredMixin):
+    """The pages of the beheerder: a login first, then a 403 for everyone else."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_manage_roles(request.user):
+            raise PermissionDenied("Alleen de beheerder beheert rollen en logins.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RolesView(BeheerderRequiredMixin, View):
+    """Rollen: every login with its roles; grant a role."""
+
+    template_name = "collaborations/roles.html"
+
+    def _render(self, request, form, status=200, undo=None):
+        return render(
+            request,
+            self.template_name,
+            {
+                "users": selectors.role_overview(),
+                "form": form,
+                "undo": undo,
+                "crumbs": [("Home", reverse("collaborations:home")), ("Rollen", None)],
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        initial = {}
+        chosen = request.GET.get("gebruiker", "")
+        if chosen.isdigit():
+            initial["member"] = int(chosen)
+        # right after a withdrawal: one button puts the role back
+        undo = request.session.pop("ingetrokken_rol", None)
+        return self._render(request, RoleForm(initial=initial), undo=undo)
+
+    def post(self, request):
+        form = RoleForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                role = services.grant_role(
+                    user=request.user,
+                    member=data["member"],
+                    kind=data["kind"],
+                    municipality=data["municipality"],
+                    partnership=data["partnership"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{role.user.username} is nu {role.get_kind_display()} van {role.scope}.",
+                )
+                return HttpResponseRedirect(reverse("collaborations:roles"))
+        return self._render(request, form, status=400)
+
+
+class WithdrawRoleView(BeheerderRequiredMixin, View):
+    """Withdraw a role: a confirmation first; afterwards the role can be granted again."""
+
+    template_name = "collaborations/role_withdraw.html"
+
+    def get(self, request, pk):
+        role = selectors.get_role(pk)
+        return render(
+            request,
+            self.template_name,
+            {
+                "role": role,
+                "crumbs": [
+                    ("Home", reverse("collaborations:home")),
+                    ("Rollen", reverse("collaborations:roles")),
+                    ("Rol intrekken", None),
+                ],
+            },
+        )
+
+    def post(self, request, pk):
+        try:
+            role = services.withdraw_role(user=request.user, role_id=pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"{role.user.username} is geen {role.get_kind_display()} van {role.scope} meer. "
+                "Vergist? Ken de rol hieronder opnieuw toe; de geschiedenis bewaart beide.",
+            )
+            request.session["ingetrokken_rol"] = {
+                "member": role.user_id,
+                "kind": role.kind,
+                "municipality": role.municipality_id,
+                "partnership": role.partnership_id,
+            }
+        return HttpResponseRedirect(reverse("collaborations:roles"))
+
+
+class NewLoginView(BeheerderRequiredMixin, View):
+    """A new login; roles are granted on the page Rollen afterwards."""
+
+    template_name = "collaborations/login_new.html"
+
+    def _render(self, request, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "crumbs": [
+                    ("Home", reverse("collaborations:home")),
+                    ("Rollen", reverse("collaborations:roles")),
+                    ("Nieuwe login", None),
+                ],
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        return self._render(request, LoginCreateForm())
+
+    def post(self, request):
+        form = LoginCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                new = services.create_login(user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, f"Login {new.username} is aangemaakt. Ken hieronder een rol toe."
+                )
+                return HttpResponseRedirect(
+                    f"{reverse('collaborations:roles')}?gebruiker={new.pk}#rol-toekennen"
+                )
+        return self._render(request, form, status=400)

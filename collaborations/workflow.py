@@ -70,7 +70,7 @@ STEPS = {
             "Jaar {year} is heropend als concept; de gepubliceerde versie blijft zichtbaar.",
             (S.VASTGESTELD, S.GEPUBLICEERD),
             S.CONCEPT,
-            (CLERK, ADOPTER),
+            (ADOPTER,),
             needs_note=True,
         ),
     )

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,7 +31,9 @@ class TableGridView(LoginRequiredMixin, View):
         participation = collab_selectors.get_participation(municipality_slug, slug)
         table = selectors.get_table(table)
         if not can_edit_table(request.user, participation, table):
-            raise PermissionDenied("U mag deze tabel niet wijzigen.")
+            collab_selectors.refuse(
+                participation, year, request.user, "U mag deze tabel niet wijzigen."
+            )
         collab_selectors.year_record_for_edit(participation, year)  # the year must exist
         headers = [h for *_, h in columns(year)]
         first_column = FIRST_COLUMN.get(table, "Categorie")
@@ -164,7 +166,12 @@ class SplitKeyView(LoginRequiredMixin, View):
     def _load(self, request, municipality_slug, slug, year):
         participation = collab_selectors.get_participation(municipality_slug, slug)
         if not user_can_edit(request.user, participation.municipality):
-            raise PermissionDenied("U mag de gegevens van deze gemeente niet wijzigen.")
+            collab_selectors.refuse(
+                participation,
+                year,
+                request.user,
+                "U mag de gegevens van deze gemeente niet wijzigen.",
+            )
         record = collab_selectors.year_record_for_edit(participation, year)
         labels = [line.label for line in selectors.perspective_lines(participation, Table.KOSTEN)]
         return participation, record, labels

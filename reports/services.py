@@ -15,7 +15,7 @@ from collaborations.models import (
     YearRecord,
     YearVersion,
 )
-from collaborations.permissions import User, can_adopt, user_can_edit
+from collaborations.permissions import User, can_coordinate, can_read_drafts
 from finance import services as finance_services
 
 from . import snapshot
@@ -35,7 +35,7 @@ def request_bundle(
     participations = bundle_participations(municipality, slugs)
     if not participations:
         raise ValidationError("Kies ten minste één samenwerking.")
-    include_drafts = user_can_edit(user, municipality)
+    include_drafts = can_read_drafts(user, municipality)
     version = data_version(municipality, year, participations)
     chosen = sorted(p.partnership.slug for p in participations)
     existing = ReportBundle.objects.filter(
@@ -166,8 +166,10 @@ def publish_shared_year(
     the adopted allocation — for every participant: each published year page gets a new
     version with the shared part as it is now and its own part as it was published. Pages
     where nothing shared changed keep their version."""
-    if not can_adopt(user, None):
-        raise PermissionDenied("Alleen wie vaststelt kan de gedeelde cijfers publiceren.")
+    if not can_coordinate(user, partnership):
+        raise PermissionDenied(
+            "Alleen de coördinator van de samenwerking kan de gedeelde cijfers publiceren."
+        )
     made = []
     participations = Participation.objects.filter(partnership=partnership).select_related(
         "partnership", "municipality"

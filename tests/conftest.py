@@ -13,7 +13,7 @@ from collaborations.models import Municipality
 from core.chromium import CHROMIUM_ARGS, chromium_path
 from finance.demo import load_finance_demo
 from reports.demo import publish_demo
-from tests.collaborations.factories import UserFactory
+from tests.collaborations.factories import UserFactory, grant
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def venlo(demo) -> Municipality:
 def clerk(venlo):
     """An invoerder of Venlo."""
     user = UserFactory(username="clerk", first_name="Carla", last_name="Klerk")
-    venlo.invoerders.add(user)
+    grant(user, "invoerder", venlo)
     return user
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from allocation.models import AllocationVariant, Measure
 from collaborations.models import Participation, YearRecord
+from collaborations.permissions import can_read_drafts
 from finance.models import FinanceTableYear
 from reports.models import ReportBundle
 
@@ -52,8 +53,13 @@ def bundle_participations(municipality, slugs: list[str]) -> list[Participation]
     return list(qs)
 
 
-def get_bundle(municipality, pk: int) -> ReportBundle:
+def get_bundle(municipality, pk: int, user) -> ReportBundle:
+    """A bundle of the municipality; one with concepts exists only for those who may read
+    them (a 404 for everyone else, not a 403: its existence is not public)."""
     try:
-        return ReportBundle.objects.get(pk=pk, municipality=municipality)
+        bundle = ReportBundle.objects.get(pk=pk, municipality=municipality)
     except ReportBundle.DoesNotExist as exc:
         raise Http404("Deze bundel bestaat niet.") from exc
+    if bundle.include_drafts and not can_read_drafts(user, municipality):
+        raise Http404("Deze bundel bestaat niet.")
+    return bundle

@@ -29,14 +29,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from collaborations.models import Participation, Partnership, YearRecord, YearVersion
-from collaborations.permissions import user_can_edit
+from collaborations.permissions import can_read_drafts
 from finance.models import FinanceAmount, Kind, Table
 
 
 def default_overview_year(municipality, user=None) -> int:
     """The newest year with a budgeted contribution of the municipality, else this year. For
     the public only published versions count (a concept year does not show through)."""
-    if user is not None and not user_can_edit(user, municipality):
+    if user is not None and not can_read_drafts(user, municipality):
         years = [
             year + 1 if budget_next is not None else year
             for year, budget, budget_next in YearVersion.objects.filter(
@@ -103,7 +103,7 @@ def overview(municipality, user, year: int) -> QuerySet:
     One query, rows as dicts (see the module's docstring); still a queryset, so the filters
     and the table's ordering apply in SQL. The labels come from `overview_labels`. For the
     public, `has_published` tells whether the partnership has any published year."""
-    public = not user_can_edit(user, municipality)
+    public = not can_read_drafts(user, municipality)
     records = YearRecord.objects.filter(participation=OuterRef("pk"), year=year)
     if public:
         # only what was published: the versions' figures (Begroting Y from the version of Y,

@@ -10,9 +10,9 @@ from allocation import selectors as allocation_selectors
 from collaborations import selectors as collab
 from collaborations.models import Participation, YearVersion
 from collaborations.navigation import participation_context
-from collaborations.permissions import user_can_edit
+from collaborations.permissions import can_read_drafts, user_can_edit
 from finance import selectors as finance_selectors
-from finance.models import Table
+from finance.models import SHARED_TABLES, Table
 from finance.permissions import can_edit_table
 from reports import snapshot
 from reports.selectors.versions import latest_version
@@ -61,8 +61,9 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
 
     `id_prefix` keeps element ids unique when several partnerships share one document."""
     can_edit = user_can_edit(user, participation.municipality)
+    can_read = can_read_drafts(user, participation.municipality)
     latest = latest_version(participation, year)
-    if can_edit:
+    if can_read:
         context = working_context(participation, year, user, show_empty=True, id_prefix=id_prefix)
         changes, changed = None, []
         if latest is not None and context["record"] is not None:
@@ -90,14 +91,17 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
         **participation_context(participation),
         "idp": id_prefix,
         "can_edit": can_edit,
+        "can_read_drafts": can_read,
         "can_edit_shared": can_edit_table(user, participation, Table.RESULTATEN),
+        "shared_tables": [(t.value, t.label) for t in SHARED_TABLES],
     }
 
 
 def kernbeeld(participation: Participation, user) -> tuple[object | None, list]:
     """The newest year's record and its belangrijkste motieven for the partnership page: the
-    working copy for the municipality's clerks, the newest published version for everyone else."""
-    if user_can_edit(user, participation.municipality):
+    working copy for those who read the municipality's drafts, the newest published version for
+    everyone else."""
+    if can_read_drafts(user, participation.municipality):
         record = collab.latest_year_record(participation, user)
         return record, list(record.belangrijkste_motieven.all()) if record else []
     newest = (

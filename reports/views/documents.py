@@ -1,7 +1,7 @@
 """The PDFs: one partnership's year, the comparison of allocation variants, and the committee
 bundle (asked for here, built in the background, shown with its progress)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,7 +9,7 @@ from django.urls import reverse
 from allocation import selectors as allocation_selectors
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
-from collaborations.permissions import user_can_edit
+from collaborations.permissions import can_read_drafts
 from core.converters import FIRST_YEAR, LAST_YEAR, year_or_none
 from core.http import pdf_response
 from core.pdf import render_pdf
@@ -22,13 +22,13 @@ from reports.selectors.versions import latest_version
 
 
 def year_pdf(request, municipality_slug, slug, year):
-    """A clerk gets the working copy, rendered now; everyone else the published version's PDF,
-    made once and served from storage."""
+    """Who reads the municipality's drafts gets the working copy, rendered now; everyone else
+    the published version's PDF, made once and served from storage."""
     participation = collab_selectors.get_participation(municipality_slug, slug)
     if not any(r.year == year for r in collab_selectors.visible_years(participation, request.user)):
         raise Http404("Voor dit jaar is niets gepubliceerd.")
     filename = f"{slug}-{municipality_slug}-{year}.pdf"
-    if not user_can_edit(request.user, participation.municipality):
+    if not can_read_drafts(request.user, participation.municipality):
         version = latest_version(participation, year)
         if version is None:
             raise Http404("Voor dit jaar is niets gepubliceerd.")
@@ -84,7 +84,7 @@ def bundle_form(request, municipality_slug):
 
 def bundle_status(request, municipality_slug, pk):
     municipality = collab_selectors.get_municipality(municipality_slug)
-    bundle = get_bundle(municipality, pk)
+    bundle = get_bundle(municipality, pk, request.user)
     if request.GET.get("formaat") == "json":
         return JsonResponse(
             {
@@ -110,10 +110,8 @@ def bundle_status(request, municipality_slug, pk):
 
 def bundle_pdf(request, municipality_slug, pk):
     municipality = collab_selectors.get_municipality(municipality_slug)
-    bundle = get_bundle(municipality, pk)
+    bundle = get_bundle(municipality, pk, request.user)
     if bundle.status != bundle.Status.KLAAR or not bundle.file:
         raise Http404("Deze bundel is nog niet klaar.")
-    if bundle.include_drafts and not user_can_edit(request.user, municipality):
-        raise PermissionDenied("Deze bundel bevat concepten.")
     with bundle.file.open("rb") as handle:
         return pdf_response(handle.read(), f"samenwerkingen-{municipality_slug}-{bundle.year}.pdf")

@@ -11,7 +11,7 @@ from django.views import View
 
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
-from collaborations.permissions import user_can_edit
+from collaborations.permissions import can_coordinate, can_read_drafts, user_can_edit
 from core.http import post_int, run_and_say
 from reports import services
 from reports.selectors.history import partnership_history, year_history
@@ -22,10 +22,18 @@ RESTORED = "Teruggezet. Ook dit staat nu in de geschiedenis en kan worden terugg
 class YearHistoryView(LoginRequiredMixin, View):
     template_name = "reports/history.html"
 
-    def _load(self, request, municipality_slug, slug, year):
+    def _load(self, request, municipality_slug, slug, year, *, restore=False):
         participation = collab_selectors.get_participation(municipality_slug, slug)
-        if not user_can_edit(request.user, participation.municipality):
-            raise PermissionDenied("De geschiedenis is voor de invoerders van deze gemeente.")
+        municipality = participation.municipality
+        if not can_read_drafts(request.user, municipality):
+            collab_selectors.refuse(
+                participation,
+                year,
+                request.user,
+                "De geschiedenis is voor de gebruikers van deze gemeente.",
+            )
+        if restore and not user_can_edit(request.user, municipality):
+            raise PermissionDenied("Alleen de invoerders van deze gemeente kunnen terugzetten.")
         record = collab_selectors.year_record_for_edit(participation, year)
         return participation, record
 
@@ -39,7 +47,9 @@ class YearHistoryView(LoginRequiredMixin, View):
                 "record": record,
                 "year": year,
                 "entries": year_history(participation, year),
-                "allow_restore": True,
+                "allow_restore": {"jaar", "bedrag"}
+                if user_can_edit(request.user, participation.municipality)
+                else set(),
                 "title": f"Geschiedenis van {year}",
                 "back_url": reverse("reports:year", args=[municipality_slug, slug, year]),
                 "back_label": f"Terug naar {year}",
@@ -48,7 +58,7 @@ class YearHistoryView(LoginRequiredMixin, View):
         )
 
     def post(self, request, municipality_slug, slug, year):
-        participation, _record = self._load(request, municipality_slug, slug, year)
+        participation, _record = self._load(request, municipality_slug, slug, year, restore=True)
         history_id, version = post_int(request, "wijziging"), post_int(request, "version")
         if history_id is None or version is None:
             messages.error(request, "Kies een wijziging uit de lijst.")
@@ -75,8 +85,13 @@ class PartnershipHistoryView(LoginRequiredMixin, View):
 
     def get(self, request, municipality_slug, slug):
         participation = collab_selectors.get_participation(municipality_slug, slug)
-        if not user_can_edit(request.user, participation.municipality):
-            raise PermissionDenied("De geschiedenis is voor de invoerders van deze gemeente.")
+        user = request.user
+        coordinates = can_coordinate(user, participation.partnership)
+        if not (coordinates or can_read_drafts(user, participation.municipality)):
+            raise PermissionDenied("De geschiedenis is voor de gebruikers van deze gemeente.")
+        allowed = {"samenwerking"} if coordinates else set()
+        if user_can_edit(user, participation.municipality):
+            allowed.add("perspectief")
         return render(
             request,
             "reports/history.html",
@@ -84,7 +99,7 @@ class PartnershipHistoryView(LoginRequiredMixin, View):
                 **participation_context(participation),
                 "record": None,
                 "entries": partnership_history(participation),
-                "allow_restore": True,
+                "allow_restore": allowed,
                 "title": f"Geschiedenis van {participation.partnership.afkorting}",
                 "back_url": reverse("reports:partnership", args=[municipality_slug, slug]),
                 "back_label": f"Terug naar {participation.partnership.afkorting}",

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
-from collaborations.permissions import user_can_edit
+from collaborations.permissions import can_read_drafts
 from core.converters import year_or_none
 from reports.filters import OverviewFilter
 from reports.selectors.compare import compare
@@ -97,7 +97,7 @@ def compare_partnerships(request, municipality_slug):
         participations,
         years,
         lambda p: f"{p.partnership.name} ({p.partnership.afkorting})",
-        published=not user_can_edit(request.user, municipality),
+        published=not can_read_drafts(request.user, municipality),
     )
     return render(
         request,

@@ -12,7 +12,7 @@ from allocation import selectors as allocation_selectors
 from collaborations import selectors as collab_selectors
 from collaborations import workflow
 from collaborations.navigation import crumbs, participation_context
-from collaborations.permissions import can_adopt, user_can_edit
+from collaborations.permissions import can_adopt, can_coordinate, can_read_drafts, user_can_edit
 from core.http import post_int, run_and_say
 from reports import services
 from reports.selectors.versions import (
@@ -26,7 +26,8 @@ from reports.selectors.year import kernbeeld, version_context, year_context
 def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) -> HttpResponse:
     participation = collab_selectors.participation_detail(municipality_slug, slug)
     years = collab_selectors.visible_years(participation, request.user)
-    can_edit = user_can_edit(request.user, participation.municipality)
+    user = request.user
+    can_edit = user_can_edit(user, participation.municipality)
     latest, important = kernbeeld(participation, request.user)
     return render(
         request,
@@ -40,6 +41,8 @@ def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) 
             "latest": latest,
             "latest_important": important,
             "can_edit": can_edit,
+            "can_see_history": can_read_drafts(user, participation.municipality)
+            or can_coordinate(user, participation.partnership),
         },
     )
 
@@ -47,18 +50,17 @@ def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) 
 def _workflow(context: dict, user) -> dict:
     """The buttons of the workflow and whether the working copy may be edited."""
     record = context["record"]
-    if not context["can_edit"] or record is None:
-        return {"steps": [], "locked": False, "can_edit_open": False, "can_publish_shared": False}
+    if not context["can_read_drafts"] or record is None:
+        return {"steps": [], "locked": False, "can_edit_open": False}
     municipality = context["municipality"]
     user_roles = workflow.roles(
-        is_clerk=user_can_edit(user, municipality), is_adopter=can_adopt(user, municipality)
+        is_clerk=context["can_edit"], is_adopter=can_adopt(user, municipality)
     )
     locked = record.status in workflow.LOCKED
     return {
         "steps": workflow.available(record.status, user_roles),
         "locked": locked,
-        "can_edit_open": not locked,
-        "can_publish_shared": can_adopt(user, municipality) and context["version"] is not None,
+        "can_edit_open": context["can_edit"] and not locked,
     }
 
 
@@ -119,6 +121,7 @@ class YearStatusView(LoginRequiredMixin, View):
 
     def post(self, request, municipality_slug, slug, year):
         participation = collab_selectors.get_participation(municipality_slug, slug)
+        collab_selectors.require_visible_year(participation, year, request.user)
         record = collab_selectors.year_record_for_edit(participation, year)
         action = request.POST.get("actie", "")
         version = post_int(request, "version")
@@ -144,6 +147,13 @@ class SharedYearPublishView(LoginRequiredMixin, View):
 
     def post(self, request, municipality_slug, slug, year):
         participation = collab_selectors.get_participation(municipality_slug, slug)
+        if not can_coordinate(request.user, participation.partnership):
+            collab_selectors.refuse(
+                participation,
+                year,
+                request.user,
+                "Alleen de coördinator van de samenwerking publiceert de gedeelde cijfers.",
+            )
         run_and_say(
             request,
             lambda: services.publish_shared_year(

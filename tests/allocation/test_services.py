@@ -17,6 +17,7 @@ from tests.collaborations.factories import (
     ParticipationFactory,
     PartnershipFactory,
     UserFactory,
+    grant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -202,12 +203,11 @@ def adopted_codes(model) -> list[str]:
     return list(model.variants.filter(adopted=True).values_list("code", flat=True))
 
 
-def test_the_regional_finance_officer_adopts_and_the_other_variant_is_unadopted(
-    model, municipalities
-):
-    """Exactly one variant decides the contributions."""
+def test_the_coordinator_adopts_and_the_other_variant_is_unadopted(model, municipalities):
+    """Exactly one variant decides the contributions; the partnership's coördinator (the
+    regional finance officer) adopts it."""
     officer = UserFactory()
-    municipalities[0].invoerders.add(officer)  # a clerk of the centrumgemeente
+    grant(officer, "coordinator", model.partnership)
 
     adopted = services.adopt_variant(user=officer, variant=model.variants.get(code="B"))
 
@@ -222,26 +222,32 @@ def test_a_superuser_may_adopt(model):
     assert adopted_codes(model) == ["B"]
 
 
-@pytest.mark.parametrize("who", ["participant", "outsider", "anonymous"])
+@pytest.mark.parametrize(
+    "who", ["centrumgemeente", "participant", "outsider", "other coordinator", "anonymous"]
+)
 def test_others_may_not_adopt(model, municipalities, who):
-    """Only the regional finance officer decides what every participant pays."""
+    """Only the coördinator decides what every participant pays: not a clerk (not even the
+    centrumgemeente's), not the coördinator of another partnership."""
     user = AnonymousUser()
-    if who != "anonymous":
+    if who == "other coordinator":
         user = UserFactory()
-        clerk_of = municipalities[1] if who == "participant" else MunicipalityFactory()
-        clerk_of.invoerders.add(user)
+        grant(user, "coordinator", PartnershipFactory())
+    elif who != "anonymous":
+        user = UserFactory()
+        clerk_of = {"centrumgemeente": municipalities[0], "participant": municipalities[1]}
+        grant(user, "invoerder", clerk_of.get(who) or MunicipalityFactory())
 
     with pytest.raises(PermissionDenied):
         services.adopt_variant(user=user, variant=model.variants.get(code="B"))
     assert adopted_codes(model) == ["A"]
 
 
-def test_without_centrumgemeente_only_a_superuser_may_adopt(model, municipalities):
-    """Without a centrumgemeente there is no regional officer: no participant decides alone."""
+def test_without_centrumgemeente_no_participant_adopts_alone(model, municipalities):
+    """Without a centrumgemeente a participant's clerk still does not decide alone."""
     model.partnership.centrumgemeente = None
     model.partnership.save()
     clerk = UserFactory()
-    municipalities[0].invoerders.add(clerk)
+    grant(clerk, "invoerder", municipalities[0])
 
     with pytest.raises(PermissionDenied):
         services.adopt_variant(user=clerk, variant=model.variants.get(code="B"))

@@ -23,7 +23,7 @@ from allocation.demo import load_allocation_demo
 from allocation.models import AllocationVariant, Measure
 from collaborations.models import Municipality
 from reports.services import ensure_versions
-from tests.collaborations.factories import UserFactory
+from tests.collaborations.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 PUBLISHED = json.loads((engine.DATA_DIR / "vt2018_published.json").read_text(encoding="utf-8"))[
@@ -98,14 +98,14 @@ def test_export_has_real_numbers(client, vt_model):
     assert rows[1][0] == "Arnhem" and rows[1][3] == str(PUBLISHED["A"]["Arnhem"])
 
 
-def test_adopting_a_variant_needs_the_regional_officer(client, vt_model):
+def test_adopting_a_variant_needs_the_coordinator(client, vt_model):
     clerk = UserFactory(username="venlo-clerk")
-    Municipality.objects.get(slug="venlo").invoerders.add(clerk)
+    grant(clerk, "invoerder", Municipality.objects.get(slug="venlo"))
     client.force_login(clerk)
     adopt = reverse("allocation:adopt", args=["arnhem", "vtgm", 2018])
     assert client.post(adopt, {"variant": "B"}).status_code == 403
     officer = UserFactory(username="officer")
-    Municipality.objects.get(slug="arnhem").invoerders.add(officer)
+    grant(officer, "coordinator", vt_model.partnership)
     client.force_login(officer)
     assert client.post(adopt, {"variant": "B"}).status_code == 302
     assert AllocationVariant.objects.get(adopted=True).code == "B"
@@ -115,7 +115,7 @@ def test_adopting_a_variant_needs_the_regional_officer(client, vt_model):
     public = Client().get(year_url).content.decode()
     assert f"€ {PUBLISHED['A']['Rheden']:,}".replace(",", ".") in public
     rheden_clerk = UserFactory(username="rheden-clerk")
-    Municipality.objects.get(slug="rheden").invoerders.add(rheden_clerk)
+    grant(rheden_clerk, "invoerder", Municipality.objects.get(slug="rheden"))
     client.force_login(rheden_clerk)
     page = client.get(year_url).content.decode()
     assert f"€ {PUBLISHED['B']['Rheden']:,}".replace(",", ".") in page
@@ -201,7 +201,7 @@ def test_settlement_form_names_a_bad_amount(client, vt_model):
 def test_adopting_asks_first_and_shows_the_effect(client, vt_model):
     """Adoption changes every contribution: the officer sees the effect before confirming."""
     officer = UserFactory(username="officer")
-    Municipality.objects.get(slug="arnhem").invoerders.add(officer)
+    grant(officer, "coordinator", vt_model.partnership)
     client.force_login(officer)
     adopt = reverse("allocation:adopt", args=["arnhem", "vtgm", 2018])
     page = client.get(adopt, {"variant": "B"}).content.decode()
@@ -215,7 +215,7 @@ def test_adopting_asks_first_and_shows_the_effect(client, vt_model):
 def test_two_officers_adopting_at_once_do_not_overwrite_each_other(client, vt_model):
     """Both saw A adopted; the first adopts B, the second's C is refused, not silently won."""
     officer = UserFactory(username="officer")
-    Municipality.objects.get(slug="arnhem").invoerders.add(officer)
+    grant(officer, "coordinator", vt_model.partnership)
     client.force_login(officer)
     adopt = reverse("allocation:adopt", args=["arnhem", "vtgm", 2018])
     assert client.post(adopt, {"variant": "B", "adopted_was": "A"}).status_code == 302
@@ -232,7 +232,7 @@ def test_a_broken_stored_variant_shows_a_message_not_a_500(client, vt_model):
         definition={"formaat": "verdeelmodel/1", "stappen": [{"id": "x", "soort": "onzin"}]}
     )
     rheden_clerk = UserFactory(username="rheden-clerk")
-    Municipality.objects.get(slug="rheden").invoerders.add(rheden_clerk)
+    grant(rheden_clerk, "invoerder", Municipality.objects.get(slug="rheden"))
     client.force_login(rheden_clerk)
     year = client.get(reverse("reports:year", args=["rheden", "vtgm", 2018]))
     assert year.status_code == 200

@@ -4,7 +4,7 @@ import factory
 
 from django.contrib.auth import get_user_model
 
-from collaborations.models import Municipality, Participation, Partnership, YearRecord
+from collaborations.models import Municipality, Participation, Partnership, Role, YearRecord
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -56,3 +56,16 @@ class YearRecordFactory(factory.django.DjangoModelFactory):
     year = 2025
     status = YearRecord.Status.CONCEPT  # a working copy; publishing makes a version
     nagekeken = True
+
+
+def grant(user, kind: str, scope) -> Role:
+    """Give `user` a role for a municipality (invoerder, vaststeller, raadslid) or a
+    partnership (coordinator), as the beheerder would on the page Rollen."""
+    if kind == Role.Kind.COORDINATOR:
+        return Role.objects.get_or_create(user=user, kind=kind, partnership=scope)[0]
+    return Role.objects.get_or_create(user=user, kind=kind, municipality=scope)[0]
+
+
+def invoerder_of(municipality):
+    """The first invoerder of a municipality (the demo's clerk)."""
+    return Role.objects.filter(kind=Role.Kind.INVOERDER, municipality=municipality).first().user

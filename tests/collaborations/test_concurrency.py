@@ -10,7 +10,7 @@ from django.db import connection, connections
 
 from collaborations import services
 from collaborations.models import YearRecord
-from tests.collaborations.factories import UserFactory, YearRecordFactory
+from tests.collaborations.factories import UserFactory, YearRecordFactory, grant
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -24,7 +24,7 @@ def test_concurrent_new_year_gives_one_year_and_no_error():
     record = YearRecordFactory(year=2025)
     participation = record.participation
     clerk = UserFactory()
-    participation.municipality.invoerders.add(clerk)
+    grant(clerk, "invoerder", participation.municipality)
     barrier = threading.Barrier(4)
     results, errors = [], []
 

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from collaborations.models import KERN_MAX_LENGTH
-from tests.collaborations.factories import UserFactory
+from tests.collaborations.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def venlo_clerk(venlo, reopen):
     user = UserFactory(
         username="carla", first_name="Carla", last_name="Klerk", password="klerk-wachtwoord-1"
     )
-    venlo.invoerders.add(user)
+    grant(user, "invoerder", venlo)
     from collaborations.models import YearRecord
 
     reopen(YearRecord.objects.get(participation__partnership__slug="zvh", year=2017))

@@ -12,7 +12,7 @@ from django.urls import reverse
 from collaborations import services
 from collaborations.models import KERN_MAX_LENGTH, Term, Vocabulary, YearRecord
 from core.locking import StaleVersionError
-from tests.collaborations.factories import UserFactory
+from tests.collaborations.factories import UserFactory, invoerder_of
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +225,7 @@ def test_two_sections_of_one_year_do_not_conflict(clerk_client, zvh_2017):
     """One clerk edits the motives while another saves the intended results: both stay."""
     opened = clerk_client.get(edit_url("beoogde-resultaten")).context["form"].initial
     other = Client()
-    other.force_login(zvh_2017.participation.municipality.invoerders.first())
+    other.force_login(invoerder_of(zvh_2017.participation.municipality))
     feitelijk = other.get(edit_url("feitelijke-resultaten")).context["form"].initial
     saved = other.post(
         edit_url("feitelijke-resultaten"),
@@ -245,7 +245,7 @@ def test_the_same_field_changed_by_someone_else_shows_both_values(clerk_client, 
     opened = clerk_client.get(edit_url("beoogde-resultaten")).context["form"].initial
     record = YearRecord.objects.get(pk=zvh_2017.pk)
     services.update_year_record(
-        user=zvh_2017.participation.municipality.invoerders.first(),
+        user=invoerder_of(zvh_2017.participation.municipality),
         record=record,
         fields={"beoogd_kern": "De tekst van de collega."},
         expected_version=record.version,

@@ -21,6 +21,7 @@ from tests.collaborations.factories import (
     ParticipationFactory,
     UserFactory,
     YearRecordFactory,
+    grant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def record() -> YearRecord:
 def invoerder(record):
     """A clerk of the record's municipality."""
     user = UserFactory()
-    record.participation.municipality.invoerders.add(user)
+    grant(user, "invoerder", record.participation.municipality)
     return user
 
 
@@ -48,7 +49,7 @@ def invoerder(record):
 def stranger():
     """A clerk of another municipality."""
     user = UserFactory()
-    MunicipalityFactory().invoerders.add(user)
+    grant(user, "invoerder", MunicipalityFactory())
     return user
 
 
@@ -332,7 +333,7 @@ def test_start_new_year_twice_gives_one_year(filled_in, invoerder):
 def test_start_new_year_needs_a_year_to_start_from(invoerder):
     """Without a previous year there is nothing to copy: a clear refusal, no empty year."""
     participation = ParticipationFactory()
-    participation.municipality.invoerders.add(invoerder)
+    grant(invoerder, "invoerder", participation.municipality)
     with pytest.raises(ValidationError):
         services.start_new_year(user=invoerder, participation=participation)
 
@@ -348,8 +349,20 @@ def test_start_new_year_refuses_another_municipality(filled_in, stranger):
 
 
 @pytest.fixture
-def adopter(db):
-    return UserFactory(username="vaststeller", is_superuser=True)
+def adopter(record):
+    """The vaststeller of the record's municipality (a role, not a beheerder)."""
+    user = UserFactory(username="vaststeller")
+    grant(user, "vaststeller", record.participation.municipality)
+    return user
+
+
+def test_a_vaststeller_of_another_municipality_adopts_nothing(record, invoerder):
+    elsewhere = UserFactory(username="vaststeller-elders")
+    grant(elsewhere, "vaststeller", MunicipalityFactory())
+    step(invoerder, record, "aanbieden")
+    with pytest.raises(PermissionDenied):
+        step(elsewhere, record, "vaststellen")
+    assert stored(record).status == YearRecord.Status.TER_VASTSTELLING
 
 
 def step(user, record, action, note=""):
@@ -380,9 +393,11 @@ def test_an_adopted_year_is_locked_until_reopened_with_a_reason(record, invoerde
             fields={"beoogd_kern": "x"},
             expected_version=fresh.version,
         )
+    with pytest.raises(PermissionDenied):  # the vaststeller reopens, not the clerk
+        step(invoerder, record, "heropenen", note="Cijfers van de accountant")
     with pytest.raises(ValidationError, match="Toelichting"):
-        step(invoerder, record, "heropenen", note="  ")
-    step(invoerder, record, "heropenen", note="Cijfers van de accountant")
+        step(adopter, record, "heropenen", note="  ")
+    step(adopter, record, "heropenen", note="Cijfers van de accountant")
     fresh = stored(record)
     assert (fresh.status, fresh.status_note) == (
         YearRecord.Status.CONCEPT,

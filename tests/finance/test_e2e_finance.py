@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.collaborations.factories import UserFactory
+from tests.collaborations.factories import UserFactory, grant
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def venlo_clerk(venlo, reopen):
     """A clerk of Venlo, with the published ZVH 2017 reopened for corrections."""
     user = UserFactory(username="carla", password="klerk-wachtwoord-1")
-    venlo.invoerders.add(user)
+    grant(user, "invoerder", venlo)
     from collaborations.models import YearRecord
 
     reopen(YearRecord.objects.get(participation__partnership__slug="zvh", year=2017))

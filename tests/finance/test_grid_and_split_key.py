@@ -15,7 +15,7 @@ from collaborations.models import Municipality, Participation, YearRecord
 from finance import services
 from finance.models import FinanceAmount, FinanceTableYear, Kind, SplitKeyComponent, Table
 from finance.money import EMPTY, NVT, Cell
-from tests.collaborations.factories import UserFactory
+from tests.collaborations.factories import UserFactory, grant, invoerder_of
 
 pytestmark = pytest.mark.django_db
 ZVH_2017 = "/venlo/samenwerkingen/zvh/2017/"
@@ -197,7 +197,7 @@ def test_grid_detects_a_stale_version(clerk_client, venlo_zvh):
 
 def test_shared_tables_are_for_the_responsible_clerk_only(client, demo):
     venray_clerk = UserFactory(username="venray")
-    Municipality.objects.get(slug="venray").invoerders.add(venray_clerk)
+    grant(venray_clerk, "invoerder", Municipality.objects.get(slug="venray"))
     client.force_login(venray_clerk)
     assert (
         client.get(reverse("finance:grid", args=["venlo", "zvh", 2017, "resultaten"])).status_code
@@ -285,14 +285,18 @@ def test_year_page_queries_stay_fixed_with_three_full_years(
     assert page_text(response).count("regel 7") >= 12
 
 
-def test_vreemd_vermogen_is_offered_to_clerks_and_shown_once_published(
+def test_vreemd_vermogen_is_offered_to_the_coordinator_and_shown_once_published(
     client, clerk_client, venlo_zvh, publish
 ):
     assert "Vreemd vermogen" not in page_text(Client().get(ZVH_2017))
-    clerk_page = clerk_client.get(ZVH_2017).content.decode()
     grid_url = reverse("finance:grid", args=["venlo", "zvh", 2017, "vreemd_vermogen"])
-    assert grid_url in clerk_page
-    response = clerk_client.post(grid_url, grid_post([("Langlopende lening", "250.000", "", "")]))
+    assert grid_url not in clerk_client.get(ZVH_2017).content.decode()  # shared: not the clerk's
+    assert clerk_client.get(grid_url).status_code == 403
+    coordinator = UserFactory(username="coordinator")
+    grant(coordinator, "coordinator", venlo_zvh.partnership)
+    client.force_login(coordinator)
+    assert grid_url in client.get(ZVH_2017).content.decode()
+    response = client.post(grid_url, grid_post([("Langlopende lening", "250.000", "", "")]))
     assert response.status_code == 302
     # The public sees what was published: the new table only with the next version.
     assert "Vreemd vermogen" not in page_text(Client().get(ZVH_2017))
@@ -343,7 +347,7 @@ def test_an_older_grid_of_the_year_before_cannot_put_an_old_budget_back(clerk_cl
     grid_2017 = reverse("finance:grid", args=["venlo", "zvh", 2017, "kosten"])
     opened = clerk_client.get(grid_2017).context["meta_form"].initial
     collab_services.start_new_year(
-        user=venlo_zvh.municipality.invoerders.first(), participation=venlo_zvh
+        user=invoerder_of(venlo_zvh.municipality), participation=venlo_zvh
     )
     grid_2018 = reverse("finance:grid", args=["venlo", "zvh", 2018, "kosten"])
     meta_2018 = clerk_client.get(grid_2018 + "?kopieer=1").context

@@ -27,6 +27,7 @@ from tests.collaborations.factories import (
     PartnershipFactory,
     UserFactory,
     YearRecordFactory,
+    grant,
 )
 from tests.finance.factories import SplitKeyComponentFactory
 
@@ -44,7 +45,7 @@ def row(label: str, begroting=EMPTY, realisatie=EMPTY, begroting_next=EMPTY) -> 
 
 def clerk_of(municipality):
     user = UserFactory()
-    municipality.invoerders.add(user)
+    grant(user, "invoerder", municipality)
     return user
 
 
@@ -237,19 +238,21 @@ def centred():
     return centre, other
 
 
-def test_a_shared_table_is_saved_by_the_centrumgemeente_only(centred):
-    """The financiële resultaten are entered once, by the centrumgemeente, for everyone."""
+def test_a_shared_table_is_saved_by_the_coordinator_only(centred):
+    """The financiële resultaten are entered once, by the partnership's coördinator, for
+    everyone — not by a participant's clerk, not even the centrumgemeente's."""
     centre, other = centred
     other_clerk = clerk_of(other.municipality)
+    centre_clerk = clerk_of(centre.municipality)
 
-    with pytest.raises(PermissionDenied):
-        save(other_clerk, other, [row("Exploitatie", euro("1"))], table=Table.RESULTATEN)
+    for clerk in (other_clerk, centre_clerk):
+        with pytest.raises(PermissionDenied):
+            save(clerk, other, [row("Exploitatie", euro("1"))], table=Table.RESULTATEN)
     assert not FinanceTableYear.objects.exists()
 
-    centre_clerk = clerk_of(centre.municipality)
-    table_year = save(
-        centre_clerk, other, [row("Exploitatie", euro("500"))], table=Table.RESULTATEN
-    )
+    coordinator = UserFactory(username="coordinator")
+    grant(coordinator, "coordinator", centre.partnership)
+    table_year = save(coordinator, other, [row("Exploitatie", euro("500"))], table=Table.RESULTATEN)
 
     assert table_year.partnership == centre.partnership and table_year.participation is None
     for participation in (centre, other):  # one table, shown to every participant
@@ -260,13 +263,21 @@ def test_a_shared_table_is_saved_by_the_centrumgemeente_only(centred):
     save(other_clerk, other, [row("Bijdrage", euro("1"))])
 
 
-def test_without_centrumgemeente_any_participant_saves_a_shared_table():
-    """Without a centrumgemeente the shared tables must still be enterable by a participant."""
+def test_without_centrumgemeente_the_coordinator_saves_a_shared_table():
+    """A partnership without a centrumgemeente has a coördinator for its shared tables."""
     participation = ParticipationFactory()
     assert participation.partnership.centrumgemeente is None
-    clerk = clerk_of(participation.municipality)
+    with pytest.raises(PermissionDenied):
+        save(
+            clerk_of(participation.municipality),
+            participation,
+            [row("Exploitatie")],
+            table=Table.EIGEN_VERMOGEN,
+        )
+    coordinator = UserFactory(username="coordinator")
+    grant(coordinator, "coordinator", participation.partnership)
 
-    table_year = save(clerk, participation, [row("Exploitatie")], table=Table.EIGEN_VERMOGEN)
+    table_year = save(coordinator, participation, [row("Exploitatie")], table=Table.EIGEN_VERMOGEN)
 
     assert table_year.partnership == participation.partnership
 

@@ -20,6 +20,7 @@ from tests.collaborations.factories import (
     ParticipationFactory,
     UserFactory,
     YearRecordFactory,
+    grant,
 )
 from tests.finance.factories import (
     FinanceAmountFactory,
@@ -105,7 +106,7 @@ def count_queries(client, url: str) -> int:
 def test_queries_do_not_grow_with_the_number_of_partnerships(client, town, terms, who, form):
     if who == "invoerder":
         user = UserFactory()
-        town.invoerders.add(user)
+        grant(user, "invoerder", town)
         client.force_login(user)
     url = f"/{town.slug}/samenwerkingen/{form}"
     add_partnerships(town, terms, 30)

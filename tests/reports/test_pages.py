@@ -11,7 +11,7 @@ from django.urls import reverse
 from collaborations import services as collab_services
 from collaborations.demo import read_json
 from collaborations.models import Municipality, Term, Vocabulary, YearRecord
-from tests.collaborations.factories import UserFactory
+from tests.collaborations.factories import UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 
@@ -81,9 +81,24 @@ def test_year_page_query_count_is_fixed(client, demo, django_assert_max_num_quer
 def test_year_page_query_count_for_a_clerk(clerk_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         response = clerk_client.get("/venlo/samenwerkingen/zvh/2017/")
-    # published, so locked: the clerk is offered to reopen it, not to edit it
-    assert "Heropenen" in response.content.decode()
+    # published, so locked: the clerk may not edit it, and reopening is the vaststeller's
+    assert "Heropenen" not in response.content.decode()
+    assert "vergrendeld" in response.content.decode()
     assert "Gelijk aan versie 1" in response.content.decode()
+
+
+def test_the_vaststeller_is_offered_to_reopen_and_the_raadslid_reads_only(client, venlo):
+    vaststeller = UserFactory(username="vaststeller")
+    grant(vaststeller, "vaststeller", venlo)
+    client.force_login(vaststeller)
+    page = client.get("/venlo/samenwerkingen/zvh/2017/").content.decode()
+    assert "Heropenen" in page and "Bewerk" not in page
+    raadslid = UserFactory(username="raadslid")
+    grant(raadslid, "raadslid", venlo)
+    client.force_login(raadslid)
+    page = client.get("/venlo/samenwerkingen/zvh/2017/").content.decode()
+    assert "Gelijk aan versie 1" in page  # the working copy's status, as the clerk sees it
+    assert "Heropenen" not in page and "Bewerk" not in page
 
 
 def test_every_page_of_the_foundation_answers(client, demo):
@@ -156,7 +171,7 @@ def test_editing_needs_a_login(client, demo):
 
 def test_a_clerk_of_another_municipality_cannot_edit(client, demo):
     other = UserFactory(username="wijchen-clerk")
-    other.gemeenten.add(Municipality.objects.get(slug="wijchen"))
+    grant(other, "invoerder", Municipality.objects.get(slug="wijchen"))
     client.force_login(other)
     url = reverse("collaborations:year-edit", args=["venlo", "zvh", 2017, "beoogde-resultaten"])
     assert client.get(url).status_code == 403

@@ -30,6 +30,7 @@ from tests.collaborations.factories import (
     PartnershipFactory,
     UserFactory,
     YearRecordFactory,
+    grant,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,14 +57,15 @@ def municipality(record):
 @pytest.fixture
 def invoerder(municipality):
     user = UserFactory()
-    municipality.invoerders.add(user)
+    grant(user, "invoerder", municipality)
     return user
 
 
 @pytest.fixture
-def centre_clerk(record):
+def coordinator(record):
+    """The partnership's coördinator: shared tables and the verdeelmodel."""
     user = UserFactory()
-    record.participation.partnership.centrumgemeente.invoerders.add(user)
+    grant(user, "coordinator", record.participation.partnership)
     return user
 
 
@@ -260,11 +262,11 @@ def test_split_key_change_gives_a_new_bundle(ask, record, invoerder):
     assert ask()[0].pk != first.pk
 
 
-def test_a_shared_table_saved_by_the_centrumgemeente_gives_a_new_bundle(ask, record, centre_clerk):
-    """The financiële resultaten are entered by another municipality, but shown here too."""
+def test_a_shared_table_saved_by_the_coordinator_gives_a_new_bundle(ask, record, coordinator):
+    """The financiële resultaten are entered by the coördinator, and shown here too."""
     first, _ = ask()
     finance_services.save_table_year(
-        user=centre_clerk,
+        user=coordinator,
         participation=record.participation,
         table=Table.RESULTATEN,
         year=YEAR,
@@ -291,11 +293,11 @@ def test_next_years_begroting_entered_next_year_gives_a_new_bundle(
     assert ask()[0].pk != first.pk  # …so the old PDF must not be served
 
 
-def test_adopting_another_variant_gives_a_new_bundle(ask, allocation_model, centre_clerk):
+def test_adopting_another_variant_gives_a_new_bundle(ask, allocation_model, coordinator):
     """The bundle shows the contribution under the adopted variant."""
     first, _ = ask()
     allocation_services.adopt_variant(
-        user=centre_clerk, variant=allocation_model.variants.get(code="B")
+        user=coordinator, variant=allocation_model.variants.get(code="B")
     )
     assert ask()[0].pk != first.pk
 

@@ -18,5 +18,5 @@ class Command(BaseCommand):
         summary = ", ".join(f"{n} {label}" for label, n in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Demogegevens geladen: {summary}."))
         self.stdout.write("Demo-logins (alleen voor ontwikkeling):")
-        for username, password, _name, _superuser, _slugs, role in DEMO_USERS:
-            self.stdout.write(f"  {role:<46} gebruiker: {username:<18} wachtwoord: {password}")
+        for username, password, _name, _superuser, _roles, purpose in DEMO_USERS:
+            self.stdout.write(f"  {purpose:<46} gebruiker: {username:<18} wachtwoord: {password}")
