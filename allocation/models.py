@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from collaborations.models import Partnership
+from core.fields import NOTE_MAX_LENGTH, BoundedTextField
 
 from .constants import RESERVED_VARIANT_CODES
 
@@ -122,7 +123,7 @@ class AllocationVariant(models.Model):
         ],
     )
     name = models.CharField("naam", max_length=200)
-    omschrijving = models.TextField("omschrijving", blank=True)
+    omschrijving = BoundedTextField("omschrijving", blank=True, max_length=NOTE_MAX_LENGTH)
     definition = models.JSONField("definitie", encoder=DjangoJSONEncoder)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
     adopted = models.BooleanField("vastgesteld", default=False)

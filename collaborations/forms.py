@@ -70,10 +70,12 @@ class _ResultsForm(YearModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if name == "version":
+            if field.widget.is_hidden:  # version, original
                 continue
             field.widget = _textarea(3 if name == self.kern_field else 5)
-            if name == self.kern_field:
+            if name != self.kern_field:  # the kern has a counter instead: see it go over
+                field.widget.attrs.update(field.widget_attrs(field.widget))  # maxlength
+            else:
                 field.widget.attrs.update(
                     {"data-max-length": KERN_MAX_LENGTH, "class": "utrecht-textarea js-counter"}
                 )
@@ -169,6 +171,7 @@ class MotievenForm(VersionedForm):
     eigen_formulering = forms.CharField(
         label="Anders, namelijk (eigen formulering)",
         required=False,
+        max_length=YearRecord._meta.get_field("eigen_formulering").max_length,
         widget=_textarea(2),
         help_text="Motieven die niet in de lijsten staan, in eigen woorden.",
     )
@@ -182,6 +185,7 @@ class MotievenForm(VersionedForm):
     motief_beantwoord = forms.CharField(
         label="Is aan het motief van samenwerking beantwoord? Wat wel en wat (nog) niet?",
         required=False,
+        max_length=YearRecord._meta.get_field("motief_beantwoord").max_length,
         widget=_textarea(4),
         help_text=(
             "In hoeverre wordt aan de motieven beantwoord: levert de samenwerking op waarvoor "
@@ -229,7 +233,7 @@ class MotievenForm(VersionedForm):
             self.fields[f"toelichting_{motive.code}"] = forms.CharField(
                 label=f"Toelichting bij {motive.label}",
                 required=False,
-                max_length=1000,
+                max_length=MotiveAnswer._meta.get_field("toelichting").max_length,
             )
         self.order_fields(
             ["version"]

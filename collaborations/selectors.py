@@ -6,10 +6,12 @@ Each page gets its data from one selector with a fixed number of queries, whatev
 from dataclasses import dataclass, field
 from typing import NoReturn
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import (
     MotiveAnswer,
@@ -270,3 +272,15 @@ def get_role(pk: int) -> Role:
 
 def partnership_list() -> QuerySet[Partnership]:
     return Partnership.objects.order_by("name")
+
+
+def locked_logins() -> list:
+    """Usernames locked by django-axes right now (too many failed logins), for the beheerder."""
+    from axes.models import AccessAttempt
+
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    return list(
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+        ).order_by("username")
+    )

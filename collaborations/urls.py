@@ -15,6 +15,7 @@ urlpatterns = [
     path("rollen/", views.RolesView.as_view(), name="roles"),
     path("rollen/<int:pk>/intrekken/", views.WithdrawRoleView.as_view(), name="role-withdraw"),
     path("rollen/nieuwe-login/", views.NewLoginView.as_view(), name="login-new"),
+    path("rollen/ontgrendelen/", views.UnlockLoginView.as_view(), name="login-unlock"),
     path(
         "<slug:municipality_slug>/samenwerkingen/<slug:slug>/nieuw-jaar/",
         views.StartYearView.as_view(),

@@ -11,12 +11,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from core.http import run_and_say
 from core.locking import FieldConflict
 
 from . import selectors, services
 from .forms import SECTION_FORMS, LoginCreateForm, MotievenForm, RoleForm
 from .navigation import crumbs, participation_context
 from .permissions import can_manage_roles, user_can_edit
+from .services import roles as role_services
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -167,6 +169,7 @@ class RolesView(BeheerderRequiredMixin, View):
             self.template_name,
             {
                 "users": selectors.role_overview(),
+                "locked": selectors.locked_logins(),
                 "form": form,
                 "undo": undo,
                 "crumbs": [("Home", reverse("collaborations:home")), ("Rollen", None)],
@@ -188,7 +191,7 @@ class RolesView(BeheerderRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                role = services.grant_role(
+                role = role_services.grant_role(
                     user=request.user,
                     member=data["member"],
                     kind=data["kind"],
@@ -228,7 +231,7 @@ class WithdrawRoleView(BeheerderRequiredMixin, View):
 
     def post(self, request, pk):
         try:
-            role = services.withdraw_role(user=request.user, role_id=pk)
+            role = role_services.withdraw_role(user=request.user, role_id=pk)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -243,6 +246,19 @@ class WithdrawRoleView(BeheerderRequiredMixin, View):
                 "municipality": role.municipality_id,
                 "partnership": role.partnership_id,
             }
+        return HttpResponseRedirect(reverse("collaborations:roles"))
+
+
+class UnlockLoginView(BeheerderRequiredMixin, View):
+    """Ontgrendelen: a username locked after too many failed logins may log in again."""
+
+    def post(self, request):
+        username = request.POST.get("username", "")
+        run_and_say(
+            request,
+            lambda: role_services.unlock_login(user=request.user, username=username),
+            done=lambda _count: f"{username} kan weer inloggen.",
+        )
         return HttpResponseRedirect(reverse("collaborations:roles"))
 
 
@@ -273,7 +289,7 @@ class NewLoginView(BeheerderRequiredMixin, View):
         form = LoginCreateForm(request.POST)
         if form.is_valid():
             try:
-                new = services.create_login(user=request.user, **form.cleaned_data)
+                new = role_services.create_login(user=request.user, **form.cleaned_data)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

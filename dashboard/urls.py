@@ -1,18 +1,25 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from core.security import security_txt
+
 admin.site.site_header = "Dashboard samenwerking — beheer"
 admin.site.site_title = "Dashboard samenwerking"
 
 urlpatterns = [
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("beheer/", admin.site.urls),
     path("inloggen/", auth_views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "toegankelijkheid/",
-        TemplateView.as_view(template_name="toegankelijkheid.html"),
+        TemplateView.as_view(
+            template_name="toegankelijkheid.html",
+            extra_context={"accessibility_contact": settings.ACCESSIBILITY_CONTACT},
+        ),
         name="accessibility",
     ),
     # Specific paths come before general ones: `…/verdeelmodel/pdf/` (reports) before the

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,6 +18,7 @@ from collaborations.models import (
     YearVersion,
 )
 from collaborations.permissions import User, can_coordinate, can_read_drafts
+from core.fields import NOTE_MAX_LENGTH, require_max_length
 from finance import services as finance_services
 
 from . import snapshot
@@ -26,12 +29,22 @@ from .selectors.versions import latest_version
 from .tasks import build_bundle, render_version_pdf
 
 
+class BundleLimitReached(ValidationError):
+    """A new bundle would be made, but the requester has had their share for now."""
+
+
 @transaction.atomic
 def request_bundle(
-    *, user: User, municipality: Municipality, year: int, slugs: list[str]
+    *,
+    user: User,
+    municipality: Municipality,
+    year: int,
+    slugs: list[str],
+    may_start: Callable[[], bool] = lambda: True,
 ) -> ReportBundle:
     """Ask for a committee bundle. A finished bundle of the same data is reused, not rebuilt;
-    otherwise a new one is queued for the worker."""
+    otherwise a new one is queued for the worker — if `may_start()` (the caller's rate limit,
+    asked only then) allows it."""
     participations = bundle_participations(municipality, slugs)
     if not participations:
         raise ValidationError("Kies ten minste één samenwerking.")
@@ -52,6 +65,13 @@ def request_bundle(
     ).first()
     if existing is not None:
         return existing
+    if not may_start():
+        raise BundleLimitReached(
+            "U heeft in korte tijd al veel nieuwe bundels laten maken. Probeer het later "
+            "opnieuw"
+            + ("." if user.is_authenticated else ", of log in.")
+            + " Bundels die al gemaakt zijn, kunt u altijd downloaden."
+        )
     bundle = ReportBundle.objects.create(
         municipality=municipality,
         year=year,
@@ -170,6 +190,8 @@ def publish_shared_year(
         raise PermissionDenied(
             "Alleen de coördinator van de samenwerking kan de gedeelde cijfers publiceren."
         )
+    note = note.strip()
+    require_max_length(note, NOTE_MAX_LENGTH, "Toelichting")
     made = []
     participations = Participation.objects.filter(partnership=partnership).select_related(
         "partnership", "municipality"

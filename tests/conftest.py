@@ -141,6 +141,16 @@ def publish(db):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache: rate-limit counters and cached fragments of one
+    test never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def no_csp_violations(request):
     """Every browser test fails on a Content Security Policy violation (a blocked inline style
     or script loses what the page meant to show)."""

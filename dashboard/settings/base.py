@@ -1,8 +1,9 @@
 """Settings shared by every environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
-from .env import env_bool, env_database, env_list, env_str
+from .env import env_bool, env_database, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,6 +25,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks_db",
     "simple_history",
+    "axes",  # login throttling (see AXES_* below)
     # Our apps, in the one direction of their imports (docs/architecture.md):
     # reports → allocation → finance → collaborations → core.
     "core",
@@ -46,6 +48,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: turns a locked-out login into the lockout page (django-axes)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"
@@ -72,10 +76,23 @@ FORM_RENDERER = "core.forms.NLDesignFormRenderer"
 DATABASES = {"default": env_database(f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (BIO, OWASP ASVS V2.1): at least 12 characters, not like the user's name or e-mail,
+# not one of the 20,000 most common passwords, not only digits. Django's messages are Dutch.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out username before any password is checked (it needs
+# the request: tests log in with `client.force_login`, or `client.login(request=HttpRequest(),
+# …)`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "collaborations:home"
@@ -112,7 +129,59 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Sessions end: at most 8 hours after logging in (the server forgets the session then, also when
+# the browser stays open), and the cookie is dropped when the browser closes. The cookies are
+# out of reach of scripts and not sent along with cross-site POSTs. `manage.py clearsessions`
+# removes expired sessions from the database (run it daily).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads the CSRF cookie; forms carry the token
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Login throttling (django-axes) for /inloggen/ and /beheer/login/: after AXES_FAILURE_LIMIT
+# failed logins for one username within the cool-off time that username is locked for the
+# cool-off time, whatever the address the attempts come from. Locked per username, not per IP
+# address: the staff of a municipality share one outgoing address, so an IP lock would let one
+# mistyping colleague or one attacker behind that address lock out the whole municipality, and
+# an attacker who rotates addresses would never be locked. The price is that someone who knows a
+# username can lock that account for the cool-off time; the beheerder can unlock it (/beheer/ →
+# Axes → Mislukte inlogpogingen, or `manage.py axes_reset_username <naam>`). Spraying one
+# password over many usernames is limited by the password rules above and by a rate limit per
+# address at the reverse proxy (docs/deployment.md). Attempts during a lock do not extend it,
+# so "probeer het over 30 minuten opnieuw" stays true; a successful login clears the failures.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 20)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"  # the Dutch page, status 429
+# Every failed login is also kept in a log (at most 1,000 per username) for the beheerder, next
+# to the log of successful logins; `manage.py axes_reset_logs --age 365` and
+# `axes_reset_failure_logs --age 365` prune them (docs/deployment.md).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# axes.W006 warns about any lock without the IP address: a lock on the user agent or cookies
+# alone is dodged by rotating them. Ours is on the username: every attempt for it counts, from
+# any address or browser (tests/core/test_login_security.py proves it).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Translations of third-party labels (django-axes' admin) that have no Dutch of their own.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# /.well-known/security.txt (RFC 9116): where to report a vulnerability. A mailto: or https:
+# address, several separated by commas. The default is a placeholder: set it in production.
+SECURITY_CONTACT = env_list("SECURITY_CONTACT", ["mailto:security@gemeente.example"])
+# The e-mail address for accessibility feedback on /toegankelijkheid/ (the model statement asks
+# for one). The default is a placeholder: set it in production.
+ACCESSIBILITY_CONTACT = env_str("ACCESSIBILITY_CONTACT", "toegankelijkheid@gemeente.example")
+
+# Committee bundles are heavy work (a PDF of many pages): a bundle that exists is always
+# served, but a new one is made at most this often per address (anonymous) or per login
+# (django-ratelimit, counted in the default cache; "5/h" is five an hour).
+BUNDLE_RATE_ANONYMOUS = env_str("BUNDLE_RATE_ANONYMOUS", "5/h")
+BUNDLE_RATE_USER = env_str("BUNDLE_RATE_USER", "30/h")
 
 # Background tasks (PDF bundles): "inline" runs them in the request (development, tests);
 # "db" queues them in the database for `python manage.py db_worker` (django-tasks-db).
@@ -131,3 +200,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# PDF limits (core/pdf.py). Past one a PDF is refused with a Dutch message, never made at the
+# cost of the worker: HTML above HTML_BYTES is refused before layout; the layout runs in a child
+# process, stopped after SECONDS, with MEMORY_MB of address space, at most PAGES pages.
+# Measured (docs/performance.md): about 10 pages of text a second, 2-3.5 MB of memory a page;
+# the year PDF of ZVH 2017 is 39 KB of HTML, 5 pages, 0.6 s. A web request must end well within
+# gunicorn's 30 s worker timeout; background tasks (bundles, a published version's PDF) have room.
+PDF_MAX_SECONDS = 20
+PDF_MAX_PAGES = 300
+PDF_MAX_HTML_BYTES = 500_000
+PDF_MAX_MEMORY_MB = 1536
+PDF_TASK_MAX_SECONDS = 600
+PDF_TASK_MAX_PAGES = 1000
+PDF_TASK_MAX_HTML_BYTES = 5_000_000
+PDF_TASK_MAX_MEMORY_MB = 4096

@@ -28,11 +28,42 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigurationError(f"Environment variable {name} must be a boolean, got {raw!r}.")
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw.strip())
+    except ValueError:
+        raise ConfigurationError(
+            f"Environment variable {name} must be a whole number, got {raw!r}."
+        ) from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """The header by which a TLS-terminating reverse proxy tells Django the request was HTTPS.
+
+    ``HTTP_X_FORWARDED_PROTO`` (or ``X-Forwarded-Proto``) gives ``("HTTP_X_FORWARDED_PROTO",
+    "https")``; ``HTTP_X_FORWARDED_SSL=on`` names another value. Unset or empty: None, Django
+    then trusts no header. Set it only when the proxy always sets (or strips) that header.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    header, _, value = raw.partition("=")
+    header = header.strip().upper().replace("-", "_")
+    if not header.startswith("HTTP_"):
+        header = f"HTTP_{header}"
+    if header == "HTTP_" or " " in header:
+        raise ConfigurationError(f"Environment variable {name} must name a header, got {raw!r}.")
+    return (header, value.strip() or "https")
 
 
 def env_database(default_url: str) -> dict:

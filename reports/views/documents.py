@@ -1,6 +1,9 @@
 """The PDFs: one partnership's year, the comparison of allocation variants, and the committee
 bundle (asked for here, built in the background, shown with its progress)."""
 
+from django_ratelimit.core import is_ratelimited
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -44,12 +47,22 @@ def comparison_pdf(request, municipality_slug, slug, year):
     return pdf_response(render_pdf(html), f"verdeelmodel-{slug}-{year}.pdf")
 
 
+def _bundle_limit_reached(request) -> bool:
+    """Counts one new bundle against the limit of this login, or of this address for the
+    public (settings.BUNDLE_RATE_*); True when it is used up."""
+    if request.user.is_authenticated:
+        rate, key = settings.BUNDLE_RATE_USER, "user"
+    else:
+        rate, key = settings.BUNDLE_RATE_ANONYMOUS, "ip"
+    return is_ratelimited(request, group="bundel", key=key, rate=rate, increment=True)
+
+
 def bundle_form(request, municipality_slug):
     """Choose the year and the partnerships of a committee bundle."""
     municipality = collab_selectors.get_municipality(municipality_slug)
     participations = bundle_participations(municipality, [])
     year = default_overview_year(municipality, request.user)
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         chosen = year_or_none(request.POST.get("jaar", year))
         try:
@@ -61,9 +74,13 @@ def bundle_form(request, municipality_slug):
                 municipality=municipality,
                 year=year,
                 slugs=request.POST.getlist("s"),
+                may_start=lambda: not _bundle_limit_reached(request),
             )
+        except services.BundleLimitReached as exc:
+            error, status = " ".join(exc.messages), 429
         except (ValueError, ValidationError) as exc:
             error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            status = 400
         else:
             return HttpResponseRedirect(
                 reverse("reports:bundle-status", args=[municipality_slug, bundle.pk])
@@ -78,7 +95,7 @@ def bundle_form(request, municipality_slug):
             "error": error,
             "crumbs": crumbs(municipality, current="PDF-bundel"),
         },
-        status=400 if error else 200,
+        status=status,
     )
 
 

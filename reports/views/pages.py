@@ -13,6 +13,7 @@ from collaborations import selectors as collab_selectors
 from collaborations import workflow
 from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import can_adopt, can_coordinate, can_read_drafts, user_can_edit
+from core.fields import NOTE_MAX_LENGTH
 from core.http import post_int, run_and_say
 from reports import services
 from reports.selectors.versions import (
@@ -61,6 +62,7 @@ def _workflow(context: dict, user) -> dict:
         "steps": workflow.available(record.status, user_roles),
         "locked": locked,
         "can_edit_open": context["can_edit"] and not locked,
+        "note_max_length": NOTE_MAX_LENGTH,
     }
 
 

@@ -13,9 +13,11 @@ from simple_history.models import HistoricalRecords
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+
+from core.fields import NOTE_MAX_LENGTH, BoundedTextField
 
 KERN_MAX_LENGTH = 500
 
@@ -38,7 +40,7 @@ class Term(models.Model):
     vocabulary = models.CharField("vocabulaire", max_length=20, choices=Vocabulary.choices)
     code = models.SlugField("code", max_length=60, help_text="Stabiele code; verander die niet.")
     label = models.CharField("label", max_length=200)
-    help_text = models.TextField("toelichting bij invullen", blank=True)
+    help_text = BoundedTextField("toelichting bij invullen", blank=True, max_length=NOTE_MAX_LENGTH)
     parent = models.ForeignKey(
         "self",
         verbose_name="hoort bij",
@@ -113,7 +115,7 @@ class Partnership(models.Model):
     slug = models.SlugField(
         "slug", max_length=30, unique=True, help_text="De afkorting in kleine letters: zvh."
     )
-    beschrijving = models.TextField("beschrijving", blank=True)
+    beschrijving = BoundedTextField("beschrijving", blank=True)
     onderwerpen = models.ManyToManyField(
         Term,
         verbose_name="onderwerpen",
@@ -225,11 +227,11 @@ class Participation(models.Model):
         choices=DelegatieMandaat.choices,
         blank=True,
     )
-    delegatie_mandaat_toelichting = models.TextField(
+    delegatie_mandaat_toelichting = BoundedTextField(
         "Delegatie of mandaat van taken/ bevoegdheden, welke?", blank=True
     )
-    rol_taakverdeling = models.TextField("Rol-, taak- en bevoegdheidsverdeling", blank=True)
-    afspraken_instrumenten = models.TextField("Afspraken, procedures en instrumenten", blank=True)
+    rol_taakverdeling = BoundedTextField("Rol-, taak- en bevoegdheidsverdeling", blank=True)
+    afspraken_instrumenten = BoundedTextField("Afspraken, procedures en instrumenten", blank=True)
     toezichtarrangement = models.ForeignKey(
         Term,
         verbose_name="toezichtarrangement",
@@ -358,9 +360,10 @@ class YearRecord(models.Model):
     status = models.CharField(
         "status", max_length=20, choices=Status.choices, default=Status.CONCEPT
     )
-    status_note = models.TextField(
+    status_note = BoundedTextField(
         "toelichting bij de status",
         blank=True,
+        max_length=NOTE_MAX_LENGTH,
         help_text="Waarom het jaar is teruggestuurd of heropend.",
     )
     nagekeken = models.BooleanField(
@@ -376,7 +379,7 @@ class YearRecord(models.Model):
         related_name="+",
         limit_choices_to={"vocabulary": Vocabulary.SUBMOTIEF},
     )
-    eigen_formulering = models.TextField("Anders, namelijk (eigen formulering)", blank=True)
+    eigen_formulering = BoundedTextField("Anders, namelijk (eigen formulering)", blank=True)
     belangrijkste_motieven = models.ManyToManyField(
         Term,
         verbose_name="belangrijkste motieven",
@@ -384,41 +387,37 @@ class YearRecord(models.Model):
         related_name="+",
         limit_choices_to={"vocabulary": Vocabulary.MOTIEF},
     )
-    motief_beantwoord = models.TextField(
+    motief_beantwoord = BoundedTextField(
         "Is aan het motief van samenwerking beantwoord? Wat wel en wat (nog) niet?", blank=True
     )
     # Beoogde resultaten (vraag 15)
-    beoogd_inhoud = models.TextField("Inhoud", blank=True)
-    beoogd_proces = models.TextField("Proces", blank=True)
-    beoogd_samenwerking = models.TextField("Samenwerking", blank=True)
-    beoogd_kern = models.TextField(
-        "Kern (maximaal 500 tekens)",
-        blank=True,
-        validators=[MaxLengthValidator(KERN_MAX_LENGTH)],
+    beoogd_inhoud = BoundedTextField("Inhoud", blank=True)
+    beoogd_proces = BoundedTextField("Proces", blank=True)
+    beoogd_samenwerking = BoundedTextField("Samenwerking", blank=True)
+    beoogd_kern = BoundedTextField(
+        "Kern (maximaal 500 tekens)", blank=True, max_length=KERN_MAX_LENGTH
     )
     # Feitelijke resultaten
-    feitelijk_inhoud = models.TextField("Inhoud", blank=True)
-    feitelijk_proces = models.TextField("Proces", blank=True)
-    feitelijk_samenwerking = models.TextField("Samenwerking", blank=True)
-    feitelijk_kern = models.TextField(
-        "Kern (maximaal 500 tekens)",
-        blank=True,
-        validators=[MaxLengthValidator(KERN_MAX_LENGTH)],
+    feitelijk_inhoud = BoundedTextField("Inhoud", blank=True)
+    feitelijk_proces = BoundedTextField("Proces", blank=True)
+    feitelijk_samenwerking = BoundedTextField("Samenwerking", blank=True)
+    feitelijk_kern = BoundedTextField(
+        "Kern (maximaal 500 tekens)", blank=True, max_length=KERN_MAX_LENGTH
     )
     # Kosten en baten (toelichting; the money tables are in the finance app)
-    kosten_baten_begroot = models.TextField("Begroot", blank=True)
-    kosten_baten_feitelijk = models.TextField("Feitelijk", blank=True)
+    kosten_baten_begroot = BoundedTextField("Begroot", blank=True)
+    kosten_baten_feitelijk = BoundedTextField("Feitelijk", blank=True)
     # Aandeel van de gemeente in de realisatie van de opgave
-    aandeel_toelichting = models.TextField("Toelichting", blank=True)
-    verdeelsleutel_tekst = models.TextField("Verdeelsleutel", blank=True)
+    aandeel_toelichting = BoundedTextField("Toelichting", blank=True)
+    verdeelsleutel_tekst = BoundedTextField("Verdeelsleutel", blank=True)
     evenwicht_kosten = models.CharField(
         "Evenwicht kosten", max_length=20, choices=Evenwicht.choices, blank=True
     )
-    evenwicht_kosten_toelichting = models.TextField("Toelichting evenwicht kosten", blank=True)
+    evenwicht_kosten_toelichting = BoundedTextField("Toelichting evenwicht kosten", blank=True)
     evenwicht_baten = models.CharField(
         "Evenwicht baten", max_length=20, choices=Evenwicht.choices, blank=True
     )
-    evenwicht_baten_toelichting = models.TextField("Toelichting evenwicht baten", blank=True)
+    evenwicht_baten_toelichting = BoundedTextField("Toelichting evenwicht baten", blank=True)
     aandeel_percentage = models.DecimalField(
         "Schatting van het aandeel van de gemeente in de realisatie van de opgave",
         max_digits=7,
@@ -469,7 +468,7 @@ class MotiveAnswer(models.Model):
         limit_choices_to={"vocabulary": Vocabulary.MOTIEF},
     )
     antwoord = models.CharField("antwoord", max_length=10, choices=Answer.choices)
-    toelichting = models.TextField("toelichting", blank=True)
+    toelichting = BoundedTextField("toelichting", blank=True, max_length=NOTE_MAX_LENGTH)
 
     history = HistoricalRecords()
 
@@ -506,7 +505,7 @@ class YearVersion(models.Model):
     contribution_budget_next = models.DecimalField(
         "bijdrage begroting volgend jaar", max_digits=16, decimal_places=2, null=True, blank=True
     )
-    note = models.TextField("toelichting", blank=True)
+    note = BoundedTextField("toelichting", blank=True, max_length=NOTE_MAX_LENGTH)
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="vastgesteld door",
@@ -545,89 +544,5 @@ class YearVersion(models.Model):
         super().save(*args, **kwargs)
 
 
-class Role(models.Model):
-    """What one user may do for one municipality or one partnership.
-
-    A row per grant, so every grant and withdrawal is in the history (who, when) and can be put
-    back. The beheerder is not a role here: that is Django's superuser flag."""
-
-    class Kind(models.TextChoices):
-        INVOERDER = "invoerder", "invoerder"
-        VASTSTELLER = "vaststeller", "vaststeller"
-        RAADSLID = "raadslid", "raadslid"
-        COORDINATOR = "coordinator", "coördinator"
-
-    MUNICIPALITY_KINDS = (Kind.INVOERDER, Kind.VASTSTELLER, Kind.RAADSLID)
-    PARTNERSHIP_KINDS = (Kind.COORDINATOR,)
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="gebruiker",
-        on_delete=models.CASCADE,
-        related_name="roles",
-    )
-    kind = models.CharField("rol", max_length=20, choices=Kind.choices)
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name="gemeente",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="roles",
-    )
-    partnership = models.ForeignKey(
-        Partnership,
-        verbose_name="samenwerking",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="roles",
-    )
-    granted_at = models.DateTimeField("toegekend op", auto_now_add=True)
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="toegekend door",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "rol"
-        verbose_name_plural = "rollen"
-        ordering = ["user__username", "kind"]
-        constraints = [
-            models.CheckConstraint(
-                name="role_scope_matches_kind",
-                condition=(
-                    models.Q(
-                        kind__in=["invoerder", "vaststeller", "raadslid"],
-                        municipality__isnull=False,
-                        partnership__isnull=True,
-                    )
-                    | models.Q(
-                        kind="coordinator", municipality__isnull=True, partnership__isnull=False
-                    )
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["user", "kind", "municipality"],
-                condition=models.Q(municipality__isnull=False),
-                name="role_unique_per_municipality",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "kind", "partnership"],
-                condition=models.Q(partnership__isnull=False),
-                name="role_unique_per_partnership",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_kind_display()} van {self.scope}"
-
-    @property
-    def scope(self) -> Municipality | Partnership | None:
-        return self.municipality or self.partnership
+# Who may do what: in models/roles.py, importable from here like every model.
+from .roles import Role as Role  # noqa: E402

@@ -1,7 +1,6 @@
 """Every write of the collaborations app. Keyword-only, atomic, validated.
 
-Permission checks live here, in one place, so that roles, approval and history can be added
-without touching the views.
+Permission checks live here, in one place. Roles and logins are in `services/roles.py`.
 """
 
 from collections.abc import Iterable
@@ -12,11 +11,8 @@ from simple_history.utils import bulk_create_with_history
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from core.history import restore_m2m, restore_state, restored_reason
-from core.locking import lock_for_fields, lock_versioned, save_versioned
-
-from . import workflow
-from .models import (
+from collaborations import workflow
+from collaborations.models import (
     BoardSeat,
     MotiveAnswer,
     Municipality,
@@ -29,7 +25,10 @@ from .models import (
     Vocabulary,
     YearRecord,
 )
-from .permissions import User, can_adopt, can_coordinate, can_manage_roles, user_can_edit
+from collaborations.permissions import User, can_adopt, can_coordinate, user_can_edit
+from core.fields import require_max_length
+from core.history import restore_m2m, restore_state, restored_reason
+from core.locking import lock_for_fields, lock_versioned, save_versioned
 
 # The fields of section C that "Nieuw jaar starten" carries over to the next year.
 COPIED_TEXT_FIELDS = [
@@ -259,6 +258,7 @@ def change_status(
     note = note.strip()
     if step.needs_note and not note:
         raise ValidationError("Toelichting: schrijf waarom (verplicht bij deze stap).")
+    require_max_length(note, YearRecord._meta.get_field("status_note").max_length, "Toelichting")
     locked.status = step.target
     locked.status_note = note if step.needs_note else ""
     if step.target == YearRecord.Status.GEPUBLICEERD:
@@ -572,111 +572,3 @@ def restore_partnership(*, user: User, partnership: Partnership, history_id: int
         raise ValidationError("Deze versie hoort niet bij deze samenwerking.") from exc
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
     return restore_state(locked, old, m2m=("onderwerpen", "aard", "organisations"))
-
-
-# --- Roles and logins (the beheerder, at /rollen/) ----------------------------------------
-
-
-def _require_role_manager(user: User) -> None:
-    if not can_manage_roles(user):
-        raise PermissionDenied("Alleen de beheerder kent rollen toe en maakt logins aan.")
-
-
-@transaction.atomic
-def grant_role(
-    *,
-    user: User,
-    member,
-    kind: str,
-    municipality: Municipality | None = None,
-    partnership: Partnership | None = None,
-) -> Role:
-    """Give `member` a role for a municipality (invoerder, vaststeller, raadslid) or a
-    partnership (coördinator). Kept in the history with who granted it."""
-    _require_role_manager(user)
-    if kind not in Role.Kind.values:
-        raise ValidationError({"kind": "Kies een rol uit de lijst."})
-    if kind in Role.PARTNERSHIP_KINDS:
-        if partnership is None:
-            raise ValidationError({"partnership": "Kies de samenwerking van de coördinator."})
-        municipality = None
-    else:
-        if municipality is None:
-            raise ValidationError({"municipality": "Kies de gemeente voor deze rol."})
-        partnership = None
-    if not member.is_active:
-        raise ValidationError({"member": f"{member.username} is geen actieve gebruiker."})
-    role = Role(
-        user=member,
-        kind=kind,
-        municipality=municipality,
-        partnership=partnership,
-        granted_by=user if user.is_authenticated else None,
-    )
-    if Role.objects.filter(
-        user=member, kind=kind, municipality=municipality, partnership=partnership
-    ).exists():
-        raise ValidationError(
-            f"{member.username} is al {role.get_kind_display()} van {role.scope}."
-        )
-    role._change_reason = "Rol toegekend"
-    role.save()
-    member.__dict__.pop("_role_grants", None)
-    return role
-
-
-@transaction.atomic
-def withdraw_role(*, user: User, role_id: int) -> Role:
-    """Take a role away. The history keeps it (who, when); granting it again is the way back."""
-    _require_role_manager(user)
-    try:
-        role = (
-            Role.objects.select_for_update()
-            .select_related("user", "municipality", "partnership")
-            .get(pk=role_id)
-        )
-    except Role.DoesNotExist as exc:
-        raise ValidationError(
-            "Deze rol bestaat niet (meer); misschien is hij al ingetrokken."
-        ) from exc
-    role._change_reason = "Rol ingetrokken"
-    role.delete()
-    return role
-
-
-@transaction.atomic
-def create_login(
-    *,
-    user: User,
-    username: str,
-    first_name: str = "",
-    last_name: str = "",
-    email: str = "",
-    password: str,
-):
-    """A new login, made by the beheerder; the password must pass Django's validators."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-
-    _require_role_manager(user)
-    user_model = get_user_model()
-    username = username.strip()
-    if not username:
-        raise ValidationError({"username": "Vul een gebruikersnaam in."})
-    if user_model.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": f"De gebruikersnaam {username} bestaat al."})
-    new = user_model(
-        username=username,
-        first_name=first_name.strip(),
-        last_name=last_name.strip(),
-        email=email.strip(),
-    )
-    try:
-        validate_password(password, user=new)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
-    new.set_password(password)
-    new.full_clean()
-    new._change_reason = f"Login aangemaakt door {user.get_username()}"
-    new.save()
-    return new
