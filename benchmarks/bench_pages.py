@@ -166,6 +166,7 @@ def bundle_worker(database: Path) -> None:
     """Run in a separate process, like the db_worker: build one bundle, print time and memory."""
     setup_django(database)
     from collaborations.models import Municipality, Participation
+    from core.pdf import background_limits
     from reports.bundles import build_bundle
     from reports.models import ReportBundle
     from reports.selectors.bundles import bundle_participations, data_version
@@ -184,7 +185,8 @@ def bundle_worker(database: Path) -> None:
         data_version=data_version(town, YEARS[-1], participations),
     )
     start = time.perf_counter()
-    bundle = build_bundle(bundle_id=bundle.pk)
+    with background_limits():  # as the worker runs it (reports.tasks)
+        bundle = build_bundle(bundle_id=bundle.pk)
     seconds = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{seconds:.1f} {peak_mb:.0f} {bundle.pages}")

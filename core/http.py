@@ -1,10 +1,15 @@
-"""HTTP responses without a domain: file exports (xlsx, csv) and PDFs."""
+"""HTTP responses without a domain: file exports (xlsx, csv), PDFs and the refusal of a PDF that
+is too large to make."""
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .pdf import PdfTooLarge
 
 
 def export_response(dataset, fmt: str, filename: str) -> HttpResponse:
@@ -24,6 +29,33 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def pdf_refusal(request: HttpRequest, refusal: PdfTooLarge) -> HttpResponse:
+    """The Dutch page, in the site's shell, that says why a PDF was not made: 413 when it is too
+    large in itself, 503 when making it took too long or too much memory. A PDF at `…/pdf/`
+    belongs to the page one level up: the page links to it."""
+    back = request.path.removesuffix("pdf/") if request.path.endswith("/pdf/") else None
+    return render(
+        request,
+        "pdf_too_large.html",
+        {"refusal": refusal, "back_url": back},
+        status=refusal.status,
+    )
+
+
+def refuses_oversized_pdfs(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view that makes a PDF answers with `pdf_refusal` when the PDF is past a limit
+    (`core.pdf.PdfTooLarge`), instead of an error 500."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PdfTooLarge as refusal:
+            return pdf_refusal(request, refusal)
+
+    return wrapper
 
 
 def post_int(request: HttpRequest, name: str) -> int | None:

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from core.oidc import LoginView
 from core.security import security_txt
 
 admin.site.site_header = "Dashboard samenwerking — beheer"
@@ -12,8 +13,11 @@ admin.site.site_title = "Dashboard samenwerking"
 urlpatterns = [
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("beheer/", admin.site.urls),
-    path("inloggen/", auth_views.LoginView.as_view(), name="login"),
+    path("inloggen/", LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    # Login with the municipality's identity provider (OpenID Connect): only when it is on,
+    # else /oidc/… does not exist (docs/deployment.md).
+    *([path("oidc/", include("mozilla_django_oidc.urls"))] if settings.OIDC_ENABLED else []),
     path(
         "toegankelijkheid/",
         TemplateView.as_view(

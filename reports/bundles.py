@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from core.pdf import FetchLog, render_pdf
+from core.pdf import FetchLog, PdfTooLarge, render_pdf
 
 from .documents import bundle_html
 from .models import ReportBundle
@@ -47,7 +47,10 @@ def build_bundle(*, bundle_id: int) -> ReportBundle:
         log = FetchLog()
         pdf = render_pdf(html, log=log, progress=progress)
     except Exception as exc:  # the status page must say so, whatever went wrong
-        logger.exception("bundle %s: failed", bundle_id)
+        if isinstance(exc, PdfTooLarge):  # an expected refusal, with its reason
+            logger.warning("bundle %s: refused: %s", bundle_id, exc)
+        else:
+            logger.exception("bundle %s: failed", bundle_id)
         ReportBundle.objects.filter(pk=bundle_id).update(
             status=ReportBundle.Status.MISLUKT, error=str(exc)[:2000]
         )

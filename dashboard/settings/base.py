@@ -167,6 +167,67 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # any address or browser (tests/core/test_login_security.py proves it).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# Login with the municipality's own identity provider over OpenID Connect (mozilla-django-oidc;
+# docs/deployment.md). Off unless OIDC_ENABLED: then nothing of it is installed, mounted or shown
+# and its other variables are not read. On, /inloggen/ gets a button to /oidc/authenticate/, the
+# provider sends the browser back to /oidc/callback/, and a missing variable stops the start.
+# The provider only says who someone is: core.oidc.OIDCBackend (after axes, which sees every
+# attempt first) matches an existing login by one claim and makes a new one only with
+# OIDC_CREATE_USERS, without any role. Roles and the beheerder's rights are granted in the site.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+if OIDC_ENABLED:
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "").strip()
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "").strip()
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "").strip()
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "").strip()
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "").strip()
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "").strip() or None
+    OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256").strip().upper()
+    _oidc_required = [
+        "OIDC_RP_CLIENT_ID",
+        "OIDC_RP_CLIENT_SECRET",
+        "OIDC_OP_AUTHORIZATION_ENDPOINT",
+        "OIDC_OP_TOKEN_ENDPOINT",
+        "OIDC_OP_USER_ENDPOINT",
+    ]
+    if not OIDC_RP_SIGN_ALGO.startswith("HS"):  # RS/ES: the provider's public keys
+        _oidc_required.append("OIDC_OP_JWKS_ENDPOINT")
+    _oidc_missing = [name for name in _oidc_required if not globals()[name]]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            "OIDC_ENABLED is on, but these variables are missing: "
+            f"{', '.join(_oidc_missing)} (docs/deployment.md)."
+        )
+    _oidc_algorithms = {
+        f"{family}{bits}" for family in ("RS", "ES", "HS") for bits in (256, 384, 512)
+    }
+    if OIDC_RP_SIGN_ALGO not in _oidc_algorithms:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_SIGN_ALGO must be one of {', '.join(sorted(_oidc_algorithms))}, "
+            f"got {OIDC_RP_SIGN_ALGO!r}."
+        )
+    # The client secret and the tokens travel to these addresses: HTTPS only (plain HTTP is
+    # allowed to this machine itself, for a provider stub in the tests).
+    for _name in [name for name in _oidc_required if name.startswith("OIDC_OP_")]:
+        _url = urlsplit(globals()[_name])
+        if _url.scheme != "https" and not (
+            _url.scheme == "http" and _url.hostname in {"127.0.0.1", "localhost", "::1"}
+        ):
+            raise ImproperlyConfigured(f"{_name} must be an https:// address.")
+    OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+    OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username").strip()
+    OIDC_CREATE_USER = env_bool("OIDC_CREATE_USERS", False)  # default: existing logins only
+    OIDC_LOGIN_LABEL = env_str("OIDC_LOGIN_LABEL", "Inloggen met het account van uw gemeente")
+    OIDC_USE_PKCE = True  # the code is worth nothing without this browser's secret (RFC 7636)
+    OIDC_TIMEOUT = 10  # seconds per call to the provider, well within gunicorn's 30
+    OIDC_CALLBACK_CLASS = "core.oidc.CallbackView"  # Dutch messages, back to /inloggen/
+    INSTALLED_APPS = [*INSTALLED_APPS, "mozilla_django_oidc"]
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "core.oidc.OIDCBackend"]
+
 # Translations of third-party labels (django-axes' admin) that have no Dutch of their own.
 LOCALE_PATHS = [BASE_DIR / "locale"]
 

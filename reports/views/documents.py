@@ -14,7 +14,7 @@ from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
 from collaborations.permissions import can_read_drafts
 from core.converters import FIRST_YEAR, LAST_YEAR, year_or_none
-from core.http import pdf_response
+from core.http import pdf_response, refuses_oversized_pdfs
 from core.pdf import render_pdf
 from reports import services
 from reports.documents import comparison_report_html, year_report_html
@@ -24,6 +24,7 @@ from reports.selectors.overview import default_overview_year
 from reports.selectors.versions import latest_version
 
 
+@refuses_oversized_pdfs
 def year_pdf(request, municipality_slug, slug, year):
     """Who reads the municipality's drafts gets the working copy, rendered now; everyone else
     the published version's PDF, made once and served from storage."""
@@ -40,6 +41,7 @@ def year_pdf(request, municipality_slug, slug, year):
     return pdf_response(render_pdf(html), filename)
 
 
+@refuses_oversized_pdfs
 def comparison_pdf(request, municipality_slug, slug, year):
     participation = collab_selectors.get_participation(municipality_slug, slug)
     model = allocation_selectors.get_allocation_model(slug, year)

@@ -51,16 +51,21 @@ def test_nvt_on_a_filled_table_asks_first(
 def test_the_workflow_from_reopening_to_a_new_published_version(
     page, live_server, demo, login, assert_accessible
 ):
-    """The clerk reopens the published 2017 with a reason and corrects it; the public keeps
-    seeing version 1; the beheerder adopts and publishes version 2; version 1 stays readable."""
+    """The vaststeller reopens the published 2017 with a reason; the clerk corrects it and
+    submits it; the raadslid reads the concept; the public keeps seeing version 1; the
+    vaststeller adopts and publishes version 2; version 1 stays readable."""
     year_url = f"{live_server.url}/venlo/samenwerkingen/zvh/2017/"
+    vaststeller = page.context.browser.new_page()
+    login(vaststeller, "vaststeller-venlo", "demo-vaststeller")
+    vaststeller.goto(year_url)
+    expect(vaststeller.get_by_text("Gelijk aan versie 1")).to_be_visible()
+    assert_accessible(vaststeller)
+    vaststeller.get_by_label("Reden (heropenen)").fill("Correctie van de kern")
+    vaststeller.get_by_role("button", name="Heropenen").click()
+    expect(vaststeller.get_by_text("is heropend als concept")).to_be_visible()
     login(page, "invoerder-venlo", "demo-venlo")
     page.goto(year_url)
-    expect(page.get_by_text("Gelijk aan versie 1")).to_be_visible()
-    assert_accessible(page)
-    page.get_by_label("Reden (heropenen)").fill("Correctie van de kern")
-    page.get_by_role("button", name="Heropenen").click()
-    expect(page.get_by_text("is heropend als concept")).to_be_visible()
+    expect(page.get_by_role("button", name="Heropenen")).to_have_count(0)  # not the clerk's
     page.goto(year_url + "bewerken/beoogde-resultaten/")
     page.get_by_label("Kern").fill("Gecorrigeerde kern na heropenen.")
     page.get_by_role("button", name="Opslaan").click()
@@ -68,15 +73,19 @@ def test_the_workflow_from_reopening_to_a_new_published_version(
     page.get_by_role("button", name="Ter vaststelling aanbieden").click()
     expect(page.get_by_text("ter vaststelling aangeboden")).to_be_visible()
     assert_accessible(page)
+    raadslid = page.context.browser.new_page()
+    login(raadslid, "raadslid-venlo", "demo-raadslid")
+    raadslid.goto(year_url)
+    expect(raadslid.get_by_text("Gecorrigeerde kern na heropenen.")).to_be_visible()
+    expect(raadslid.get_by_role("link", name="Bewerk")).to_have_count(0)
+    expect(raadslid.get_by_role("button", name="Vaststellen", exact=True)).to_have_count(0)
     public = page.context.browser.new_page()
     public.goto(year_url)
     expect(public.get_by_text("Gecorrigeerde kern na heropenen.")).to_have_count(0)
-    beheer = page.context.browser.new_page()
-    login(beheer, "beheerder", "demo-beheerder")
-    beheer.goto(year_url)
-    beheer.get_by_role("button", name="Vaststellen", exact=True).click()
-    beheer.get_by_role("button", name="Publiceren", exact=True).click()
-    expect(beheer.get_by_text("gepubliceerd als nieuwe versie")).to_be_visible()
+    vaststeller.goto(year_url)
+    vaststeller.get_by_role("button", name="Vaststellen", exact=True).click()
+    vaststeller.get_by_role("button", name="Publiceren", exact=True).click()
+    expect(vaststeller.get_by_text("gepubliceerd als nieuwe versie")).to_be_visible()
     public.goto(year_url)
     expect(public.get_by_text("Gecorrigeerde kern na heropenen.")).to_be_visible()
     expect(public.get_by_text("Versie 2 van 2017")).to_be_visible()
@@ -89,5 +98,5 @@ def test_the_workflow_from_reopening_to_a_new_published_version(
     page.goto(f"{live_server.url}/venlo/samenwerkingen/zvh/geschiedenis/")
     expect(page.get_by_role("heading", name="Geschiedenis van ZVH")).to_be_visible()
     assert_accessible(page)
-    for other in (public, beheer):  # no requests may be left when the server stops
+    for other in (public, vaststeller, raadslid):  # no requests may be left at the end
         other.context.close()
