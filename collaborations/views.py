@@ -138,6 +138,8 @@ class StartYearView(LoginRequiredMixin, View):
             return HttpResponseRedirect(back)
         if existed:
             messages.info(request, f"Jaar {record.year} bestond al; u ziet het hieronder.")
+        elif record.copied_from is None:
+            messages.success(request, f"Jaar {record.year} is aangemaakt als leeg concept.")
         else:
             messages.success(
                 request,

@@ -26,10 +26,12 @@ urlpatterns = [
         ),
         name="accessibility",
     ),
-    # Specific paths come before general ones: `…/verdeelmodel/pdf/` (reports) before the
-    # variant explanation `…/verdeelmodel/<code>/` (allocation), which never takes `pdf`.
+    # Specific paths come before general ones: the fixed words of collaborations (`rollen/`,
+    # `…/samenwerkingen/nieuw/`) before a municipality's `<gemeente>/` and a partnership's
+    # `<slug>/` (reports); `…/verdeelmodel/pdf/` (reports) before the variant explanation
+    # `…/verdeelmodel/<code>/` (allocation), which never takes `pdf`.
+    path("", include("collaborations.urls")),
     path("", include("reports.urls")),
     path("", include("allocation.urls")),
     path("", include("finance.urls")),
-    path("", include("collaborations.urls")),
 ]

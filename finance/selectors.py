@@ -204,3 +204,11 @@ def figures_lost(
         .distinct()
     )
     return [label for pk, label in lines.items() if pk in with_figures]
+
+
+def years_with_figures(participation: Participation) -> list[int]:
+    """The years for which this municipality's money tables (or the partnership's shared ones)
+    hold a table-year, as the year pages show them (one query)."""
+    return sorted(
+        set(FinanceTableYear.objects.filter(owner_q(participation)).values_list("year", flat=True))
+    )

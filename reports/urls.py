@@ -13,6 +13,8 @@ PARTNERSHIP = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/"
 YEAR = f"{PARTNERSHIP}<year:year>/"
 
 urlpatterns = [
+    path("mijn-gemeente/", views.my_municipality, name="my-municipality"),
+    path("<slug:municipality_slug>/", views.home, name="home"),
     path("<slug:municipality_slug>/samenwerkingen/", views.overview, name="overview"),
     path("<slug:municipality_slug>/vergelijken/", views.compare_partnerships, name="compare"),
     path(PARTNERSHIP, views.partnership_detail, name="partnership"),

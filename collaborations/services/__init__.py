@@ -169,7 +169,8 @@ def update_motives(
 def start_new_year(
     *, user: User, participation: Participation, year: int | None = None
 ) -> YearRecord:
-    """Create `year`'s section C as a draft from the latest earlier year, not reviewed.
+    """Create `year`'s section C as a draft from the latest earlier year, not reviewed; a year
+    before every other (figures of an earlier year, entered with a later one) starts empty.
 
     Idempotent: the button says which year it starts, so a double click, a second tab or two
     people at the same time get that one year (the participation row is locked while the year
@@ -187,7 +188,7 @@ def start_new_year(
         return existing
     source = participation.years.filter(year__lt=year).order_by("-year").first()
     if source is None:
-        raise ValidationError(f"Er is geen jaar vóór {year} om van uit te gaan.")
+        return create_year_record(user=user, participation=participation, year=year)
     new = YearRecord(
         participation=participation,
         year=year,

@@ -95,7 +95,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "collaborations:home"
+LOGIN_REDIRECT_URL = "reports:my-municipality"  # Mijn gemeente
 LOGOUT_REDIRECT_URL = "collaborations:home"
 
 # Dutch first. USE_THOUSAND_SEPARATOR stays False: it would print the year 2017 as "2.017".

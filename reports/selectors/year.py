@@ -97,6 +97,35 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
     }
 
 
+def figure_years(participation: Participation, user, years: list) -> list[int]:
+    """Years with figures but without section C, for those who read the drafts."""
+    if not can_read_drafts(user, participation.municipality):
+        return []
+    known = {r.year for r in years}
+    return [y for y in finance_selectors.years_with_figures(participation) if y not in known]
+
+
+def figures_only_context(participation: Participation, year: int, user) -> dict | None:
+    """A year with figures but without section C (e.g. 2016, whose tables came with 2017): for
+    those who read the municipality's drafts, its money tables and a way to start the year;
+    None for everyone else or when there are no figures."""
+    if not can_read_drafts(user, participation.municipality):
+        return None
+    if year not in finance_selectors.years_with_figures(participation):
+        return None
+    return {
+        **participation_context(participation),
+        "page": collab.year_page(participation, year, user),
+        "record": None,
+        "figures_only": True,
+        "figures_year": year,
+        "finance": finance_selectors.finance_page(participation, None, year, show_empty=False),
+        "can_edit": user_can_edit(user, participation.municipality),
+        "can_read_drafts": True,
+        "idp": "",
+    }
+
+
 def kernbeeld(participation: Participation, user) -> tuple[object | None, list]:
     """The newest year's record and its belangrijkste motieven for the partnership page: the
     working copy for those who read the municipality's drafts, the newest published version for

@@ -2,6 +2,7 @@
 
 from .documents import bundle_form, bundle_pdf, bundle_status, comparison_pdf, year_pdf
 from .history import PartnershipHistoryView, YearHistoryView
+from .home import home, my_municipality
 from .overview import compare_municipalities, compare_partnerships, overview
 from .pages import (
     SharedYearPublishView,
@@ -23,6 +24,8 @@ __all__ = [
     "compare_municipalities",
     "compare_partnerships",
     "comparison_pdf",
+    "home",
+    "my_municipality",
     "overview",
     "partnership_detail",
     "year_detail",

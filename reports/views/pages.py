@@ -21,7 +21,13 @@ from reports.selectors.versions import (
     latest_version,
     versions_of,
 )
-from reports.selectors.year import kernbeeld, version_context, year_context
+from reports.selectors.year import (
+    figure_years,
+    figures_only_context,
+    kernbeeld,
+    version_context,
+    year_context,
+)
 
 
 def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) -> HttpResponse:
@@ -44,6 +50,7 @@ def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) 
             "can_edit": can_edit,
             "can_see_history": can_read_drafts(user, participation.municipality)
             or can_coordinate(user, participation.partnership),
+            "figure_years": figure_years(participation, user, years),
         },
     )
 
@@ -69,6 +76,11 @@ def _workflow(context: dict, user) -> dict:
 def year_detail(request: HttpRequest, municipality_slug: str, slug: str, year: int) -> HttpResponse:
     participation = collab_selectors.get_participation(municipality_slug, slug)
     context = year_context(participation, year, request.user)
+    if context["record"] is None:
+        figures = figures_only_context(participation, year, request.user)
+        if figures is not None:
+            figures["crumbs"] = crumbs(participation.municipality, participation, year)
+            return render(request, "reports/year_figures_only.html", figures)
     if context["record"] is None and not context["page"].years:
         raise Http404("Voor deze samenwerking zijn nog geen jaren ingevuld.")
     context.update(_workflow(context, request.user))
