@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
-from .formatting import NumberParseError, parse_decimal
+from .formatting import NumberParseError, format_number, parse_decimal
 
 
 class NLDesignFormRenderer(TemplatesSetting):
@@ -55,9 +55,12 @@ class DutchDecimalField(forms.CharField):
         self.widget.attrs.setdefault("autocomplete", "off")
 
     def prepare_value(self, value):
+        """A stored number is shown the way people type it: 510.245, 1.234,5, 48,62%."""
         if isinstance(value, Decimal):
-            text = f"{value.normalize():f}"
-            return text.replace(".", ",")
+            exponent = value.normalize().as_tuple().exponent
+            decimals = max(0, -exponent) if isinstance(exponent, int) else 0
+            text = format_number(value, decimals).replace("\u2212", "-")  # typed minus
+            return f"{text}%" if self.allow_percent else text
         return value
 
     def to_python(self, value):

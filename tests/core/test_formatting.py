@@ -112,3 +112,23 @@ def test_parse_rejects_with_a_dutch_message(text, fragment):
 )
 def test_quantize_half_up(value, unit, expected):
     assert quantize_half_up(Decimal(value), unit) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("stored", "percent", "shown"),
+    [
+        (Decimal("510245"), False, "510.245"),
+        (Decimal("510245.00"), False, "510.245"),
+        (Decimal("1234.50"), False, "1.234,5"),
+        (Decimal("-4863"), False, "-4.863"),
+        (Decimal("48.620000"), True, "48,62%"),
+        (Decimal("61.571"), True, "61,571%"),
+        (Decimal("1E+3"), False, "1.000"),
+    ],
+)
+def test_a_stored_number_is_shown_back_as_people_type_it(stored, percent, shown):
+    from core.forms import DutchDecimalField
+
+    field = DutchDecimalField(allow_percent=percent, decimal_places=6)
+    assert field.prepare_value(stored) == shown
+    assert field.clean(shown) == stored  # and reads back as the same number
