@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import gc
 import logging
 import mimetypes
 import multiprocessing
+import os
 import resource
 import signal
 import time
@@ -228,8 +230,19 @@ def _limit(kind: int, soft: int) -> None:
     resource.setrlimit(kind, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
+MEMORY_EXIT = 3  # the child's exit code when even reporting ran out of memory
+
+
 def _child_main(conn, html: str, limits: PdfLimits) -> None:
-    """In the child: bound memory and CPU time, render, send the outcome and then the PDF."""
+    """In the child: bound memory and CPU time, render, send the outcome and then the PDF. Out
+    of memory anywhere — also while reporting — ends it with MEMORY_EXIT."""
+    try:
+        _child_work(conn, html, limits)
+    except MemoryError:
+        os._exit(MEMORY_EXIT)
+
+
+def _child_work(conn, html: str, limits: PdfLimits) -> None:
     from django.apps import apps
 
     if not apps.ready:  # the fork server could not load Django (logged by core.pdf_child)
@@ -248,6 +261,7 @@ def _child_main(conn, html: str, limits: PdfLimits) -> None:
         outcome = ("refused", "pages")
     except MemoryError:
         outcome = ("refused", "memory")
+        gc.collect()  # what the layout held is garbage now: room to report
     except Exception:  # a library may report a failed allocation as another error
         memory = _near_limit(limits.memory_mb)
         outcome = ("refused", "memory") if memory else ("error", traceback.format_exc())
@@ -317,4 +331,7 @@ def _ended(child, limits: PdfLimits) -> Exception:
     if code is not None and code < 0:
         logger.warning("PDF refused: the child was ended by signal %s", -code)
         return PdfTooLarge("time" if code == -signal.SIGXCPU else "memory", limits)
+    if code == MEMORY_EXIT:
+        logger.warning("PDF refused: the child ran out of memory")
+        return PdfTooLarge("memory", limits)
     return RuntimeError(f"De PDF kon niet worden gemaakt (het subproces stopte met {code}).")

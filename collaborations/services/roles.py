@@ -62,7 +62,7 @@ def withdraw_role(*, user: User, role_id: int) -> Role:
     _require_role_manager(user)
     try:
         role = (
-            Role.objects.select_for_update()
+            Role.objects.select_for_update(of=("self",))
             .select_related("user", "municipality", "partnership")
             .get(pk=role_id)
         )
