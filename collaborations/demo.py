@@ -1,12 +1,14 @@
 """Loading the demo data set from the project's own data files (collaborations/data/)."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 from django.utils.text import slugify
 
 from . import services
-from .models import Participation
+from .models import Participation, Partnership
+from .services.meetings import MeetingInput, upsert_demo_meetings
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -73,6 +75,17 @@ def load_vocabularies() -> int:
     return services.sync_vocabularies(data=read_json("vocabularies.json"))
 
 
+def load_meetings(partnership: Partnership, rows: list[list[str]]) -> int:
+    """The demo's board meetings of a partnership: [date, kind] or [date, kind, note]."""
+    return upsert_demo_meetings(
+        partnership=partnership,
+        meetings=[
+            MeetingInput(date=date.fromisoformat(day), kind=kind, note=note[0] if note else "")
+            for day, kind, *note in rows
+        ],
+    )
+
+
 def load_demo() -> dict[str, int]:
     """Idempotent: running it twice gives the same database."""
     counts = {"termen": load_vocabularies()}
@@ -90,6 +103,7 @@ def load_demo() -> dict[str, int]:
         municipality_slugs = item.pop("municipalities")
         organisations = item.pop("organisations", [])
         slug = item.pop("slug")
+        meetings = item.pop("meetings", [])
         partnership = services.upsert_partnership(
             slug=slug,
             fields=item,
@@ -97,6 +111,8 @@ def load_demo() -> dict[str, int]:
             municipality_slugs=municipality_slugs,
             organisation_names=organisations,
         )
+        load_meetings(partnership, meetings)
+        counts["vergaderingen"] = counts.get("vergaderingen", 0) + len(meetings)
         for municipality_slug, perspective in perspectives.items():
             participation = Participation.objects.get(
                 partnership=partnership, municipality__slug=municipality_slug

@@ -284,3 +284,151 @@ def locked_logins() -> list:
             failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
         ).order_by("username")
     )
+
+
+# --- Editing the perspective and the shared record (collaborations.views, records) ---------
+
+
+def perspective_for_edit(municipality_slug: str, partnership_slug: str) -> Participation:
+    """A municipality's perspective with everything its edit pages show (a fixed number of
+    queries): the terms chosen, the board seats and the process steps."""
+    try:
+        return (
+            Participation.objects.select_related(
+                "partnership__vorm", "municipality", "toezichtarrangement"
+            )
+            .prefetch_related("belang_waarom", "belang_wie", "board_seats", "process_entries")
+            .get(municipality__slug=municipality_slug, partnership__slug=partnership_slug)
+        )
+    except Participation.DoesNotExist as exc:
+        raise Http404("Deze gemeente neemt niet deel aan deze samenwerking.") from exc
+
+
+def partnership_for_edit(partnership_id: int) -> Partnership:
+    """The shared record with its terms, participants and organisations."""
+    return Partnership.objects.prefetch_related(
+        "onderwerpen", "aard", "organisations", "municipalities"
+    ).get(pk=partnership_id)
+
+
+def vocabulary_terms(vocabulary: str, keep: list[int] | tuple = ()) -> QuerySet[Term]:
+    """The terms of one vocabulary in use, in their order (the choices of a form), and those of
+    `keep` (chosen before they went out of use), so a save never drops them unasked."""
+    return Term.objects.filter(Q(active=True) | Q(pk__in=keep), vocabulary=vocabulary).order_by(
+        "order", "label"
+    )
+
+
+def municipality_choices() -> QuerySet[Municipality]:
+    return Municipality.objects.order_by("name")
+
+
+def organisation_choices() -> QuerySet:
+    from .models import Organisation
+
+    return Organisation.objects.order_by("name")
+
+
+# --- The P&C calendar: Wgr deadlines, board meetings, process steps (deadlines.py) --------
+
+from datetime import date  # noqa: E402
+
+from . import deadlines  # noqa: E402
+from .models import BoardMeeting  # noqa: E402
+from .models.meetings import MeetingSchedule  # noqa: E402
+
+
+def _calendar_meetings(meetings) -> list[deadlines.Meeting]:
+    return [
+        deadlines.Meeting(
+            date=m.date, kind=m.kind, label=m.get_kind_display(), note=m.note, id=m.pk
+        )
+        for m in meetings
+    ]
+
+
+def _vorm_code(partnership: Partnership) -> str | None:
+    return partnership.vorm.code if partnership.vorm_id else None
+
+
+@dataclass
+class CalendarSection:
+    """The section *Planning en control (P&C-cyclus)* of a partnership page."""
+
+    calendar: deadlines.Calendar
+    years: list[int]
+    wgr: bool
+    vorm: str
+
+    def items_of(self, year: int) -> list[deadlines.CalendarItem]:
+        return [item for item in self.calendar.items if item.year == year]
+
+    @property
+    def per_year(self) -> list[tuple[int, str, list[deadlines.CalendarItem]]]:
+        return [(y, self.calendar.rules.get(y, ""), self.items_of(y)) for y in self.years]
+
+
+def partnership_calendar(participation: Participation, *, today: date) -> CalendarSection:
+    """The current and next year of the partnership's cycle, with the municipality's process
+    steps: one query for the meetings (the process entries come prefetched with
+    `participation_detail`, else one more)."""
+    partnership = participation.partnership
+    years = [today.year, today.year + 1]
+    meetings = BoardMeeting.objects.filter(
+        partnership=partnership, date__year__gte=years[0], date__year__lte=years[-1]
+    ).order_by("date", "kind")
+    steps = [
+        deadlines.ProcessStep(
+            actor=e.get_actor_display(), year=e.jaar, quarter=e.kwartaal, action=e.actie, id=e.pk
+        )
+        for e in participation.process_entries.all()
+    ]
+    wgr = deadlines.wgr_applies(_vorm_code(partnership))
+    calendar = deadlines.build_calendar(
+        slug=partnership.slug,
+        afkorting=partnership.afkorting,
+        meetings=_calendar_meetings(meetings),
+        steps=steps,
+        years=years,
+        today=today,
+        wgr=wgr,
+    )
+    vorm = partnership.vorm.label if partnership.vorm_id else ""
+    return CalendarSection(calendar=calendar, years=years, wgr=wgr, vorm=vorm)
+
+
+def municipality_calendar(
+    municipality: Municipality, *, today: date, years: list[int]
+) -> list[deadlines.CalendarItem]:
+    """Every Wgr deadline and board meeting of the municipality's partnerships in `years`, for
+    its iCalendar feed (two queries). Process steps have no date, so they are not in it."""
+    partnerships = list(
+        Partnership.objects.filter(municipalities=municipality)
+        .select_related("vorm")
+        .order_by("afkorting")
+        .distinct()
+    )
+    by_partnership: dict[int, list[BoardMeeting]] = {p.pk: [] for p in partnerships}
+    for meeting in BoardMeeting.objects.filter(
+        partnership__in=partnerships, date__year__gte=min(years), date__year__lte=max(years)
+    ).order_by("date", "kind"):
+        by_partnership[meeting.partnership_id].append(meeting)
+    items: list[deadlines.CalendarItem] = []
+    for partnership in partnerships:
+        items += deadlines.build_calendar(
+            slug=partnership.slug,
+            afkorting=partnership.afkorting,
+            meetings=_calendar_meetings(by_partnership[partnership.pk]),
+            years=years,
+            today=today,
+            wgr=deadlines.wgr_applies(_vorm_code(partnership)),
+        ).items
+    return sorted(items, key=lambda item: (item.date, item.partnership))
+
+
+def meetings_for_edit(partnership: Partnership) -> tuple[list[BoardMeeting], int | None]:
+    """Every meeting of the partnership, oldest first, and the version of the sheet the form
+    carries (None before the first save)."""
+    meetings = list(BoardMeeting.objects.filter(partnership=partnership).order_by("date", "kind"))
+    schedule = MeetingSchedule.objects.filter(partnership=partnership).only("version").first()
+    return meetings, schedule.version if schedule else None

@@ -1,4 +1,5 @@
-"""Section C of a year: start a year, edit a section, publish or withdraw it."""
+"""Section C of a year (start a year, edit a section), the perspective and the shared record
+(edit a block), roles and logins."""
 
 from django.urls import path
 
@@ -8,7 +9,8 @@ from . import views
 
 app_name = "collaborations"
 
-YEAR = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<year:year>/"
+PARTNERSHIP = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/"
+YEAR = f"{PARTNERSHIP}<year:year>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +22,17 @@ urlpatterns = [
         "<slug:municipality_slug>/samenwerkingen/<slug:slug>/nieuw-jaar/",
         views.StartYearView.as_view(),
         name="year-start",
+    ),
+    # the shared record before the blocks of the perspective: `samenwerking` is not a block
+    path(
+        f"{PARTNERSHIP}bewerken/samenwerking/",
+        views.PartnershipEditView.as_view(),
+        name="partnership-edit",
+    ),
+    path(
+        f"{PARTNERSHIP}bewerken/<slug:block>/",
+        views.PerspectiveEditView.as_view(),
+        name="perspective-edit",
     ),
     path(
         f"{YEAR}bewerken/<slug:section>/",

@@ -1,5 +1,6 @@
-"""Thin views of section C (edit a section, start a new year) and of the beheerder's page
-Rollen (grant and withdraw roles, make logins).
+"""Thin views of section C (edit a section, start a new year), of a municipality's perspective
+and the shared record of a partnership (edit a block), and of the beheerder's page Rollen
+(grant and withdraw roles, make logins).
 
 Read through selectors, write through services, render templates."""
 
@@ -16,8 +17,9 @@ from core.locking import FieldConflict
 
 from . import selectors, services
 from .forms import SECTION_FORMS, LoginCreateForm, MotievenForm, RoleForm
+from .forms.records import PERSPECTIVE_BLOCKS, PartnershipForm
 from .navigation import crumbs, participation_context
-from .permissions import can_manage_roles, user_can_edit
+from .permissions import can_coordinate, can_manage_roles, user_can_edit
 from .services import roles as role_services
 
 
@@ -149,6 +151,115 @@ class StartYearView(LoginRequiredMixin, View):
         return HttpResponseRedirect(
             reverse("reports:year", args=[municipality_slug, slug, record.year])
         )
+
+
+class _RecordEditView(LoginRequiredMixin, View):
+    """Edit one block of the partnership page: a form, perhaps with a table (formset). The
+    input survives every error; a save on a replaced version shows what is saved now."""
+
+    template_name = "collaborations/record_edit.html"
+    title = ""
+    form_class = None
+
+    def load(self, request, municipality_slug, slug):
+        """(participation for the page's header, the record the form edits)"""
+        raise NotImplementedError
+
+    def _render(self, request, participation, form, formset, status=200, saved=None):
+        items = form.error_summary() + (formset.error_summary() if formset is not None else [])
+        return render(
+            request,
+            self.template_name,
+            {
+                **participation_context(participation),
+                "form": form,
+                "formset": formset,
+                "error_items": items,
+                "saved": saved,
+                "title": self.title,
+                "part": self.kwargs.get("block", "samenwerking"),
+                "back_url": self.back_url(participation, form.anchor),
+                "crumbs": crumbs(participation.municipality, participation, None, "Bewerken"),
+            },
+            status=status,
+        )
+
+    def back_url(self, participation, anchor: str = "") -> str:
+        url = reverse(
+            "reports:partnership",
+            args=[participation.municipality.slug, participation.partnership.slug],
+        )
+        return f"{url}#{anchor}" if anchor else url
+
+    def get(self, request, municipality_slug, slug, **kwargs):
+        participation, record = self.load(request, municipality_slug, slug)
+        form = self.form_class(instance=record)
+        return self._render(request, participation, form, form.make_formset())
+
+    def post(self, request, municipality_slug, slug, **kwargs):
+        participation, record = self.load(request, municipality_slug, slug)
+        form = self.form_class(request.POST, instance=record)
+        formset = form.make_formset(request.POST)
+        saved = None
+        if form.is_valid() and (formset is None or formset.is_valid()):
+            try:
+                form.service(
+                    user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    original=form.original_values(),
+                    **form.service_kwargs(formset),
+                )
+            except FieldConflict as exc:
+                form.add_error(None, exc)
+                _participation, saved = self.load(request, municipality_slug, slug)
+                form.show_conflict(exc.saved, saved.version, form.current_values(saved))
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"{self.title} opgeslagen.")
+                return HttpResponseRedirect(self.back_url(participation, form.anchor))
+        return self._render(request, participation, form, formset, status=400, saved=saved)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """A refused save on the form: at its field where the form has one, else at the top."""
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
+        form.add_error(None, exc)
+    else:
+        form.add_error(None, ValidationError(exc.messages))
+
+
+class PerspectiveEditView(_RecordEditView):
+    """A block of the municipality's perspective, for its invoerder: belang, bestuur, proces."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if kwargs["block"] not in PERSPECTIVE_BLOCKS:
+            raise Http404("Onbekend onderdeel.")
+        self.title, self.form_class = PERSPECTIVE_BLOCKS[kwargs["block"]]
+
+    def load(self, request, municipality_slug, slug):
+        participation = selectors.perspective_for_edit(municipality_slug, slug)
+        if not user_can_edit(request.user, participation.municipality):
+            raise PermissionDenied(
+                f"Alleen de invoerders van {participation.municipality} wijzigen haar perspectief."
+            )
+        return participation, participation
+
+
+class PartnershipEditView(_RecordEditView):
+    """The shared record of the partnership, for its coördinator (and the beheerder)."""
+
+    title = "Gedeelde gegevens"
+    form_class = PartnershipForm
+
+    def load(self, request, municipality_slug, slug):
+        participation = selectors.get_participation(municipality_slug, slug)
+        if not can_coordinate(request.user, participation.partnership):
+            raise PermissionDenied(
+                "Alleen de coördinator van de samenwerking wijzigt de gedeelde gegevens."
+            )
+        return participation, selectors.partnership_for_edit(participation.partnership_id)
 
 
 class BeheerderRequiredMixin(LoginRequiredMixin):

@@ -172,6 +172,7 @@ class Partnership(models.Model):
     bezoekadres = models.CharField("bezoekadres", max_length=200, blank=True)
     correspondentieadres = models.CharField("correspondentieadres", max_length=200, blank=True)
     website = models.URLField("website", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords(m2m_fields=["onderwerpen", "aard", "organisations"])
 
@@ -543,6 +544,8 @@ class YearVersion(models.Model):
             raise ValueError("Een gepubliceerde versie verandert nooit.")
         super().save(*args, **kwargs)
 
+
+from .meetings import BoardMeeting as BoardMeeting  # noqa: E402
 
 # Who may do what: in models/roles.py, importable from here like every model.
 from .roles import Role as Role  # noqa: E402

@@ -1,5 +1,6 @@
 """The views of the reports app, by topic; `reports.urls` names them from here."""
 
+from .calendar import MeetingsEditView, municipality_feed
 from .documents import bundle_form, bundle_pdf, bundle_status, comparison_pdf, year_pdf
 from .history import PartnershipHistoryView, YearHistoryView
 from .home import home, my_municipality
@@ -14,6 +15,7 @@ from .pages import (
 )
 
 __all__ = [
+    "MeetingsEditView",
     "PartnershipHistoryView",
     "SharedYearPublishView",
     "YearHistoryView",
@@ -25,6 +27,7 @@ __all__ = [
     "compare_partnerships",
     "comparison_pdf",
     "home",
+    "municipality_feed",
     "my_municipality",
     "overview",
     "partnership_detail",

@@ -51,6 +51,7 @@ def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) 
             "can_see_history": can_read_drafts(user, participation.municipality)
             or can_coordinate(user, participation.partnership),
             "figure_years": figure_years(participation, user, years),
+            "can_coordinate": can_coordinate(user, participation.partnership),
         },
     )
 

@@ -65,3 +65,14 @@ def test_the_home_takes_a_fixed_number_of_queries(clerk_client, django_assert_ma
 )
 def test_missing_parts_read_as_dutch(parts, text):
     assert join_dutch(parts) == text
+
+
+def test_the_home_lists_the_coming_deadlines_of_the_partnerships(clerk_client):
+    response = clerk_client.get("/venlo/")
+    deadlines = response.context["deadlines"]
+    assert deadlines, "the demo partnerships have board meetings"
+    today = deadlines[0].date.__class__.today()
+    assert all(item.date >= today for item in deadlines)
+    assert [d.date for d in deadlines] == sorted(d.date for d in deadlines)
+    text = page_text(response)
+    assert "Komende termijnen" in text and "Alle termijnen als agenda (iCalendar)" in text

@@ -330,6 +330,54 @@ CASES = [
     ),
     Case("collaborations:roles", lambda w: "/rollen/", BEHEERDER_ONLY),
     Case(
+        "collaborations:perspective-edit",
+        lambda w: f"{A}/bewerken/belang/",
+        answers(403, anoniem=302, invoerder=200, beheerder=200),
+    ),
+    Case(
+        "collaborations:perspective-edit",
+        lambda w: f"{A}/bewerken/proces/",
+        answers(403, anoniem=302, invoerder=302, beheerder=302),
+        method="post",
+        data=lambda w: {
+            "version": str(Participation.objects.get(pk=w.participation.pk).version),
+            "stap-TOTAL_FORMS": "1",
+            "stap-INITIAL_FORMS": "0",
+            "stap-MIN_NUM_FORMS": "0",
+            "stap-MAX_NUM_FORMS": "1000",
+            "stap-0-actor": "raad",
+            "stap-0-jaar": "2026",
+            "stap-0-actie": "Matrixstap",
+        },
+        probe=lambda w: w.participation.process_entries.filter(actie="Matrixstap").exists(),
+        allowed={"invoerder", "beheerder"},
+    ),
+    Case(
+        "collaborations:partnership-edit",
+        lambda w: f"{A}/bewerken/samenwerking/",
+        answers(403, anoniem=302, coordinator=200, beheerder=200),
+    ),
+    Case(
+        "collaborations:partnership-edit",
+        lambda w: f"{A}/bewerken/samenwerking/",
+        answers(403, anoniem=302, coordinator=302, beheerder=302),
+        method="post",
+        data=lambda w: {
+            "version": str(Partnership.objects.get(slug="vtgm").version),
+            "name": Partnership.objects.get(slug="vtgm").name,
+            "afkorting": "VTGM",
+            "municipalities": [
+                str(pk)
+                for pk in Participation.objects.filter(partnership__slug="vtgm").values_list(
+                    "municipality_id", flat=True
+                )
+            ],
+            "vestigingsplaats": "Matrixplaats",
+        },
+        probe=lambda w: Partnership.objects.get(slug="vtgm").vestigingsplaats,
+        allowed={"coordinator", "beheerder"},
+    ),
+    Case(
         "collaborations:roles",
         lambda w: "/rollen/",
         answers(403, anoniem=302, beheerder=302),
@@ -380,6 +428,35 @@ CASES = [
         data=lambda w: {"username": "matrix-nieuw", "password": "een-lang-matrix-wachtwoord-7"},
         probe=lambda w: get_user_model().objects.filter(username="matrix-nieuw").exists(),
         allowed={"beheerder"},
+    ),
+    Case("reports:calendar-feed", lambda w: "/arnhem/kalender.ics", ALL_200),
+    Case(
+        "reports:meetings-edit",
+        lambda w: f"{A}/vergaderingen/",
+        answers(403, anoniem=302, coordinator=200, beheerder=200),
+    ),
+    Case(
+        "reports:meetings-edit",
+        lambda w: f"{A}/vergaderingen/",
+        answers(403, anoniem=302, coordinator=302, beheerder=302),
+        method="post",
+        data=lambda w: {
+            "version": str(Partnership.objects.get(slug="vtgm").meeting_schedule.version),
+            "vergadering-TOTAL_FORMS": "1",
+            "vergadering-INITIAL_FORMS": "0",
+            "vergadering-MIN_NUM_FORMS": "0",
+            "vergadering-MAX_NUM_FORMS": "1000",
+            "vergadering-0-id": "",
+            "vergadering-0-date": "1-12-2026",
+            "vergadering-0-kind": "db",
+            "vergadering-0-note": "Matrixvergadering",
+        },
+        probe=lambda w: (
+            Partnership.objects.get(slug="vtgm")
+            .board_meetings.filter(note="Matrixvergadering")
+            .exists()
+        ),
+        allowed={"coordinator", "beheerder"},
     ),
     Case("admin", lambda w: "/beheer/", answers(302, beheerder=200)),
 ]

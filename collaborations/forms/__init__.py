@@ -1,7 +1,10 @@
-"""Forms for the yearly section C, rendered with NL Design System class names.
+"""Forms for the yearly section C and the beheerder's forms (roles, logins), rendered with NL
+Design System class names. The forms of a municipality's perspective and of the shared record
+of a partnership are in `forms/records.py`.
 
 Every form carries the record's `version` so that two people editing the same section cannot
-overwrite each other unnoticed (the service refuses a stale version).
+overwrite each other unnoticed (the service refuses a stale version). No select shows Django's
+English-looking "---------": `dutch_empty_choices`.
 """
 
 import json
@@ -10,11 +13,37 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth import get_user_model
 
+from collaborations.models import (
+    KERN_MAX_LENGTH,
+    MotiveAnswer,
+    Municipality,
+    Partnership,
+    Role,
+    Term,
+    YearRecord,
+)
+from collaborations.services import motives_state
 from core.forms import DutchDecimalField, ErrorSummaryMixin, VersionedForm
 from core.locking import as_text
 
-from .models import KERN_MAX_LENGTH, MotiveAnswer, Municipality, Partnership, Role, Term, YearRecord
-from .services import motives_state
+KIES = "— kies —"
+
+
+def dutch_empty_choices(form: forms.BaseForm) -> None:
+    """One empty choice in every select of `form`: "— kies —" instead of Django's ("---------",
+    or "- Kies een optie -" for a model field's choices), "Niet ingevuld" for radio buttons."""
+    for field in form.fields.values():
+        radio = isinstance(field.widget, forms.RadioSelect)
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            continue
+        if isinstance(field, forms.ModelChoiceField):
+            if field.empty_label is not None:
+                field.empty_label = "Niet ingevuld" if radio else KIES
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None):
+                rest = choices[1:]
+                field.choices = [*rest, ("", "Niet ingevuld")] if radio else [("", KIES), *rest]
 
 
 class YearModelForm(VersionedForm, forms.ModelForm):
@@ -24,6 +53,7 @@ class YearModelForm(VersionedForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        dutch_empty_choices(self)
         if self.instance.pk and "version" not in self.initial:
             self.initial["version"] = self.instance.version
             self.initial["original"] = json.dumps(self.current_values(self.instance))
