@@ -432,3 +432,21 @@ def meetings_for_edit(partnership: Partnership) -> tuple[list[BoardMeeting], int
     meetings = list(BoardMeeting.objects.filter(partnership=partnership).order_by("date", "kind"))
     schedule = MeetingSchedule.objects.filter(partnership=partnership).only("version").first()
     return meetings, schedule.version if schedule else None
+
+
+def joinable_partnership(pk: int | None) -> Partnership:
+    try:
+        return Partnership.objects.get(pk=pk)
+    except (Partnership.DoesNotExist, TypeError, ValueError) as exc:
+        raise Http404("Deze samenwerking bestaat niet.") from exc
+
+
+def participation_states(municipality: Municipality, partnerships: list) -> dict[int, str]:
+    """Per partnership whether the municipality takes part ("deelnemer"), took part
+    ("beëindigd") or not (missing)."""
+    return {
+        partnership_id: "beëindigd" if ended_on else "deelnemer"
+        for partnership_id, ended_on in Participation.objects.filter(
+            municipality=municipality, partnership__in=partnerships
+        ).values_list("partnership_id", "ended_on")
+    }

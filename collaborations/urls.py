@@ -18,6 +18,22 @@ urlpatterns = [
     path("rollen/<int:pk>/intrekken/", views.WithdrawRoleView.as_view(), name="role-withdraw"),
     path("rollen/nieuwe-login/", views.NewLoginView.as_view(), name="login-new"),
     path("rollen/ontgrendelen/", views.UnlockLoginView.as_view(), name="login-unlock"),
+    # fixed words before a partnership's slug: `nieuw` is never a slug (services.joining)
+    path(
+        "<slug:municipality_slug>/samenwerkingen/nieuw/",
+        views.NewPartnershipView.as_view(),
+        name="partnership-new",
+    ),
+    path(
+        "<slug:municipality_slug>/samenwerkingen/nieuw/deelnemen/",
+        views.JoinPartnershipView.as_view(),
+        name="partnership-join",
+    ),
+    path(
+        f"{PARTNERSHIP}beeindigen/",
+        views.EndParticipationView.as_view(),
+        name="participation-end",
+    ),
     path(
         "<slug:municipality_slug>/samenwerkingen/<slug:slug>/nieuw-jaar/",
         views.StartYearView.as_view(),

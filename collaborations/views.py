@@ -12,14 +12,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
-from core.http import run_and_say
+from core.converters import year_or_none
+from core.http import post_int, run_and_say
 from core.locking import FieldConflict
 
 from . import selectors, services
 from .forms import SECTION_FORMS, LoginCreateForm, MotievenForm, RoleForm
+from .forms.joining import EndParticipationForm, NewPartnershipForm, SearchForm
 from .forms.records import PERSPECTIVE_BLOCKS, PartnershipForm
 from .navigation import crumbs, participation_context
 from .permissions import can_coordinate, can_manage_roles, user_can_edit
+from .services import joining
 from .services import roles as role_services
 
 
@@ -413,3 +416,167 @@ class NewLoginView(BeheerderRequiredMixin, View):
                     f"{reverse('collaborations:roles')}?gebruiker={new.pk}#rol-toekennen"
                 )
         return self._render(request, form, status=400)
+
+
+# --- A new partnership, joining one, ending a participation (the municipality's clerk) ------
+
+
+def _clerk_municipality(request, municipality_slug: str):
+    municipality = selectors.get_municipality(municipality_slug)
+    if not user_can_edit(request.user, municipality):
+        raise PermissionDenied(f"Alleen de invoerders van {municipality} kunnen dit doen.")
+    return municipality
+
+
+class NewPartnershipView(LoginRequiredMixin, View):
+    """Nieuwe samenwerking: 1. look whether it exists (then join it), 2. the shared record
+    with its participants and first year, 3. the own perspective, 4. the first year."""
+
+    template_name = "collaborations/partnership_new.html"
+
+    def _render(self, request, municipality, search, form, status=200):
+        matches = []
+        if search.is_bound and search.is_valid():
+            found = joining.same_partnerships(
+                search.cleaned_data["naam"], search.cleaned_data["afkorting"]
+            )
+            states = selectors.participation_states(municipality, found)
+            matches = [(p, states.get(p.pk, "")) for p in found]
+        return render(
+            request,
+            self.template_name,
+            {
+                "municipality": municipality,
+                "search": search,
+                "matches": matches,
+                "form": form,
+                "crumbs": crumbs(municipality, current="Nieuwe samenwerking"),
+            },
+            status=status,
+        )
+
+    def get(self, request, municipality_slug):
+        municipality = _clerk_municipality(request, municipality_slug)
+        search = SearchForm(request.GET if request.GET else None)
+        initial = {
+            "name": request.GET.get("naam", ""),
+            "afkorting": request.GET.get("afkorting", ""),
+        }
+        form = NewPartnershipForm(initial=initial, municipality=municipality)
+        return self._render(request, municipality, search, form)
+
+    def post(self, request, municipality_slug):
+        municipality = _clerk_municipality(request, municipality_slug)
+        form = NewPartnershipForm(request.POST, municipality=municipality)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            confirmed = data.pop("other_than_found")
+            try:
+                own = joining.create_partnership(
+                    user=request.user,
+                    municipality=municipality,
+                    confirmed_new=confirmed,
+                    participants=list(data.pop("participants")),
+                    **data,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{own.partnership} is aangemaakt; u bent de coördinator. Stap 3: vul het "
+                    f"perspectief van {municipality} in.",
+                )
+                return HttpResponseRedirect(
+                    reverse(
+                        "collaborations:perspective-edit",
+                        args=[municipality.slug, own.partnership.slug, "belang"],
+                    )
+                )
+        search = SearchForm(
+            {"naam": request.POST.get("name", ""), "afkorting": request.POST.get("afkorting", "")}
+        )
+        return self._render(request, municipality, search, form, status=400)
+
+
+class JoinPartnershipView(LoginRequiredMixin, View):
+    """Deelnemen: the municipality takes part in a partnership that exists (no second copy)."""
+
+    def post(self, request, municipality_slug):
+        municipality = _clerk_municipality(request, municipality_slug)
+        partnership = selectors.joinable_partnership(post_int(request, "samenwerking"))
+        try:
+            participation = joining.join_partnership(
+                user=request.user,
+                municipality=municipality,
+                partnership=partnership,
+                first_year=year_or_none(request.POST.get("jaar", "")),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(
+                reverse("collaborations:partnership-new", args=[municipality.slug])
+            )
+        messages.success(
+            request,
+            f"{municipality} neemt nu deel aan {partnership}. Vul het perspectief van "
+            f"{municipality} in.",
+        )
+        return HttpResponseRedirect(
+            reverse(
+                "collaborations:perspective-edit",
+                args=[municipality.slug, participation.partnership.slug, "belang"],
+            )
+        )
+
+
+class EndParticipationView(LoginRequiredMixin, View):
+    """Deelname beëindigen: per a date, with a reason; everything stays, joining again undoes it."""
+
+    template_name = "collaborations/participation_end.html"
+
+    def _load(self, request, municipality_slug, slug):
+        participation = selectors.get_participation(municipality_slug, slug)
+        if not user_can_edit(request.user, participation.municipality):
+            raise PermissionDenied("Alleen de invoerders van deze gemeente kunnen dit doen.")
+        return participation
+
+    def _render(self, request, participation, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                **participation_context(participation),
+                "form": form,
+                "crumbs": crumbs(
+                    participation.municipality, participation, None, "Deelname beëindigen"
+                ),
+            },
+            status=status,
+        )
+
+    def get(self, request, municipality_slug, slug):
+        participation = self._load(request, municipality_slug, slug)
+        return self._render(request, participation, EndParticipationForm())
+
+    def post(self, request, municipality_slug, slug):
+        participation = self._load(request, municipality_slug, slug)
+        form = EndParticipationForm(request.POST)
+        if form.is_valid():
+            try:
+                joining.end_participation(
+                    user=request.user, participation=participation, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    f"De deelname van {participation.municipality} aan "
+                    f"{participation.partnership.afkorting} is beëindigd. De gegevens en de "
+                    "geschiedenis blijven; opnieuw deelnemen kan via Nieuwe samenwerking.",
+                )
+                return HttpResponseRedirect(
+                    reverse("reports:partnership", args=[municipality_slug, slug])
+                )
+        return self._render(request, participation, form, status=400)

@@ -200,6 +200,12 @@ class Participation(models.Model):
     municipality = models.ForeignKey(
         Municipality, verbose_name="gemeente", on_delete=models.CASCADE, related_name="+"
     )
+    ended_on = models.DateField(
+        "deelname beëindigd per",
+        null=True,
+        blank=True,
+        help_text="Leeg zolang de gemeente deelneemt. De gegevens en de geschiedenis blijven.",
+    )
     belang_waarom = models.ManyToManyField(
         Term,
         verbose_name="Waarom is het belangrijk?",

@@ -551,12 +551,15 @@ def restore_participation(
     except Participation.history.model.DoesNotExist as exc:
         raise ValidationError("Deze versie hoort niet bij dit perspectief.") from exc
     locked = Participation.objects.select_for_update().get(pk=participation.pk)
-    return restore_state(
+    restored = restore_state(
         locked,
         old,
         exclude=frozenset({"partnership", "municipality"}),
         m2m=("belang_waarom", "belang_wie"),
     )
+    # A form opened before the restore (belang, bestuur, proces) is refused, not merged.
+    save_versioned(restored, update_fields=[])
+    return restored
 
 
 @transaction.atomic
@@ -572,4 +575,7 @@ def restore_partnership(*, user: User, partnership: Partnership, history_id: int
     except Partnership.history.model.DoesNotExist as exc:
         raise ValidationError("Deze versie hoort niet bij deze samenwerking.") from exc
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    return restore_state(locked, old, m2m=("onderwerpen", "aard", "organisations"))
+    restored = restore_state(locked, old, m2m=("onderwerpen", "aard", "organisations"))
+    # A form opened before the restore (the shared record, the admin) is refused, not merged.
+    save_versioned(restored, update_fields=[])
+    return restored

@@ -1,15 +1,23 @@
 """The history of one municipality's year: section C, its motive answers and split key, and the
-money tables it shows (its own Kosten and Baten, the partnership's shared tables), newest first.
+money tables it shows (its own Kosten and Baten, the partnership's shared tables), newest first;
+and the history of a partnership page (shared record, perspective, board seats, process, board
+meetings, verdeelmodel).
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 
 from allocation.models import AllocationModel, AllocationVariant
 from collaborations.models import (
+    BoardMeeting,
     BoardSeat,
     MotiveAnswer,
+    Organisation,
     Participation,
     Partnership,
     ProcessEntry,
@@ -48,6 +56,85 @@ def _terms_changed(field: str, label: str):
 
 def _names(ids: set[int], names: dict[int, str]) -> str:
     return ", ".join(sorted(names.get(i, f"#{i}") for i in ids)) or "niet ingevuld"
+
+
+def _links_changed(model: type[models.Model], field: str, names: dict[int, str]):
+    """The change of a tracked many-to-many `field` between two historical records of `model`,
+    by the names of what it links to (term labels, organisation names). Reads the links through
+    `_link_accessor`, so a queryset prefetched with it asks nothing per record."""
+    accessor = _link_accessor(model, field)
+    target = f"{model._meta.get_field(field).m2m_reverse_field_name()}_id"
+    label = str(model._meta.get_field(field).verbose_name)
+    label = label[:1].upper() + label[1:]
+
+    def ids(record) -> set[int]:
+        return {getattr(link, target) for link in getattr(record, accessor).all()}
+
+    def extra(record, before) -> list[FieldChange]:
+        after = ids(record)
+        if before is None:
+            if record.history_type == "-" or not after:
+                return []
+            return [FieldChange(label, "niet ingevuld", _names(after, names))]
+        was = ids(before)
+        if was == after:
+            return []
+        return [FieldChange(label, _names(was, names), _names(after, names))]
+
+    return extra
+
+
+def _link_accessor(model: type[models.Model], field: str) -> str:
+    """The historical record's accessor of the links simple-history keeps for `field`."""
+    historical = model.history.model
+    return next(
+        rel.get_accessor_name()
+        for rel in historical._meta.related_objects
+        if rel.related_model.__name__ == f"{historical.__name__}_{field}"
+    )
+
+
+def _with_links(
+    model: type[models.Model], queryset: models.QuerySet, fields: dict[str, dict[int, str]]
+) -> tuple[models.QuerySet, object]:
+    """`queryset` with the links of `fields` prefetched, and the `extra` of `entries` that
+    reports their changes."""
+    queryset = queryset.prefetch_related(*(_link_accessor(model, f) for f in fields))
+    extras = [_links_changed(model, field, names) for field, names in fields.items()]
+    return queryset, lambda record, before: [c for fn in extras for c in fn(record, before)]
+
+
+# One save of a record with many-to-many fields writes one historical row for its fields and one
+# per `add`/`remove` of links, within the same moment: shown as one change.
+SAME_SAVE = timedelta(seconds=2)
+
+
+def _merged(found: list[HistoryEntry]) -> list[HistoryEntry]:
+    """Entries of one record that one save wrote (same who, reason, kind and name, moments
+    apart) as one entry: per field the value before the first and after the last."""
+    result: list[HistoryEntry] = []
+    for entry in sorted(found, key=lambda e: (e.when, e.history_id or 0)):
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and entry.action == "gewijzigd"
+            and last.action != "verwijderd"
+            and (last.kind, last.name, last.who, last.reason)
+            == (entry.kind, entry.name, entry.who, entry.reason)
+            and entry.when - last.when <= SAME_SAVE
+        ):
+            changes = {c.label: c for c in last.changes}
+            for change in entry.changes:
+                earlier = changes.get(change.label)
+                old = earlier.old if earlier is not None else change.old
+                changes[change.label] = FieldChange(change.label, old, change.new)
+            last.changes = [
+                c for c in changes.values() if c.old != c.new or last.action != "gewijzigd"
+            ]
+            last.when, last.history_id = entry.when, entry.history_id
+            continue
+        result.append(entry)
+    return [e for e in result if e.changes or e.action != "gewijzigd"]
 
 
 def year_history(participation: Participation, year: int) -> list[HistoryEntry]:
@@ -134,29 +221,50 @@ def year_history(participation: Participation, year: int) -> list[HistoryEntry]:
 
 
 def partnership_history(participation: Participation) -> list[HistoryEntry]:
-    """Every change of the partnership page: the shared record, this municipality's perspective
-    with its board seats and process, and the partnership's verdeelmodellen and adoptions."""
+    """Every change of the partnership page: the shared record (with its onderwerpen, aard and
+    organisations), this municipality's perspective (with its belang waarom and wie) with its
+    board seats and process, the partnership's board meetings, and its verdeelmodellen and
+    adoptions."""
     partnership = participation.partnership
     models_ids = list(
         AllocationModel.history.filter(partnership_id=partnership.pk)
         .values_list("id", flat=True)
         .distinct()
     )
-    result: list[HistoryEntry] = []
-    result += entries(
-        Partnership.history.filter(id=partnership.pk).select_related("history_user"),
+    terms = dict(Term.objects.values_list("pk", "label"))
+    organisations = dict(Organisation.objects.values_list("pk", "name"))
+    shared, shared_links = _with_links(
         Partnership,
-        kind="Samenwerking (gedeeld)",
-        name=lambda r: r.name,
-        restore_key="samenwerking",
+        Partnership.history.filter(id=partnership.pk).select_related("history_user"),
+        {"onderwerpen": terms, "aard": terms, "organisations": organisations},
     )
-    result += entries(
-        Participation.history.filter(id=participation.pk).select_related("history_user"),
+    perspective, perspective_links = _with_links(
         Participation,
-        kind="Perspectief",
-        name=lambda r: participation.municipality.name,
-        restore_key="perspectief",
-        hide=frozenset({"partnership", "municipality"}),
+        Participation.history.filter(id=participation.pk).select_related("history_user"),
+        {"belang_waarom": terms, "belang_wie": terms},
+    )
+    meeting_kinds = dict(BoardMeeting.Kind.choices)
+    result: list[HistoryEntry] = []
+    result += _merged(
+        entries(
+            shared,
+            Partnership,
+            kind="Samenwerking (gedeeld)",
+            name=lambda r: r.name,
+            restore_key="samenwerking",
+            extra=shared_links,
+        )
+    )
+    result += _merged(
+        entries(
+            perspective,
+            Participation,
+            kind="Perspectief",
+            name=lambda r: participation.municipality.name,
+            restore_key="perspectief",
+            hide=frozenset({"partnership", "municipality"}),
+            extra=perspective_links,
+        )
     )
     result += entries(
         BoardSeat.history.filter(participation_id=participation.pk).select_related("history_user"),
@@ -173,6 +281,13 @@ def partnership_history(participation: Participation) -> list[HistoryEntry]:
         kind="Proces",
         name=lambda r: f"{r.jaar}",
         hide=frozenset({"participation"}),
+    )
+    result += entries(
+        BoardMeeting.history.filter(partnership_id=partnership.pk).select_related("history_user"),
+        BoardMeeting,
+        kind="Bestuursvergadering",
+        name=lambda r: f"{meeting_kinds.get(r.kind, r.kind)}, {date_format(r.date, 'j F Y')}",
+        hide=frozenset({"partnership"}),
     )
     result += entries(
         AllocationModel.history.filter(id__in=models_ids).select_related("history_user"),

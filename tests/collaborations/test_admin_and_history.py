@@ -70,3 +70,76 @@ def test_a_delete_is_in_the_history_with_what_was_there():
     deleted = BoardSeat.history.filter(id=pk).first()
     assert deleted.history_type == "-"
     assert deleted.orgaan == "Algemeen bestuur" and deleted.stemmen == 3
+
+
+def _as_posted(response) -> dict:
+    """What the browser sends back for an unchanged admin page, its inlines included."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data: dict = {}
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if isinstance(value, (list, tuple)):
+                data[bound.html_name] = [str(getattr(v, "pk", v)) for v in value]
+            else:
+                data[bound.html_name] = "on" if value is True else str(getattr(value, "pk", value))
+    return data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["partnership", "participation"])
+def test_the_shared_record_and_the_perspective_are_versioned_in_the_admin(admin_client, model):
+    from collaborations.models import Participation, Partnership
+
+    participation = ParticipationFactory(accounthouders="Eerste")
+    record = participation if model == "participation" else participation.partnership
+    field, value = ("accounthouders", "Tweede") if model == "participation" else ("name", "Nieuw")
+    url = reverse(f"admin:collaborations_{model}_change", args=[record.pk])
+    opened = _as_posted(admin_client.get(url))
+    assert opened["seen_version"] == "1"
+
+    response = admin_client.post(url, {**opened, field: value})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    cls = Participation if model == "participation" else Partnership
+    saved = cls.objects.get(pk=record.pk)
+    assert (getattr(saved, field), saved.version) == (value, 2)  # a site form opened is refused
+    assert saved.history.first().history_user.username == "beheer"
+
+    # the admin page opened before that save (or a site save) is refused, not merged
+    stale = admin_client.post(url, {**opened, field: "Te laat"})
+    assert stale.status_code == 200
+    assert "Iemand anders heeft dit record opgeslagen" in stale.content.decode()
+    assert getattr(cls.objects.get(pk=record.pk), field) == value
+
+
+@pytest.mark.django_db
+def test_board_meetings_are_in_the_admin_and_replace_the_sheets_version(admin_client):
+    from datetime import date
+
+    from collaborations.models import BoardMeeting
+    from collaborations.models.meetings import MeetingSchedule
+
+    partnership = ParticipationFactory().partnership
+    schedule = MeetingSchedule.objects.create(partnership=partnership)
+    meeting = BoardMeeting.objects.create(
+        partnership=partnership, date=date(2026, 3, 1), kind=BoardMeeting.Kind.BEGROTING
+    )
+    url = reverse("admin:collaborations_boardmeeting_change", args=[meeting.pk])
+    data = _as_posted(admin_client.get(url))
+    response = admin_client.post(url, {**data, "date": "8-3-2026"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting.refresh_from_db()
+    assert meeting.date == date(2026, 3, 8)
+    schedule.refresh_from_db()
+    assert schedule.version == 2  # the coördinator's open form is refused
+    assert meeting.history.first().history_user.username == "beheer"
+    assert (
+        admin_client.get(
+            reverse("admin:collaborations_boardmeeting_history", args=[meeting.pk])
+        ).status_code
+        == 200
+    )

@@ -12,7 +12,12 @@ from collaborations.models import YearRecord
 from finance import services as finance_services
 from finance.models import FinanceAmount, Table
 from finance.money import EMPTY, Cell
-from tests.collaborations.factories import UserFactory, YearRecordFactory, grant
+from tests.collaborations.factories import (
+    PartnershipFactory,
+    UserFactory,
+    YearRecordFactory,
+    grant,
+)
 
 YEAR = 2025
 
@@ -182,3 +187,118 @@ def test_a_perspective_is_restored_from_the_partnership_history(client, db):
     assert Participation.objects.get(pk=participation.pk).accounthouders == "Eerste accounthouder"
     refused = client.post(url, {"soort": "samenwerking", "wijziging": 1}, follow=True)
     assert "Alleen de coördinator van de samenwerking" in refused.content.decode()
+
+
+def _kinds_changes(entries, kind):
+    """Per entry of `kind` (oldest first): its action and its changes as (label, was, werd)."""
+    return [
+        (e.action, [(c.label, c.old, c.new) for c in e.changes])
+        for e in reversed(entries)
+        if e.kind == kind
+    ]
+
+
+@pytest.fixture
+def perspective(db):
+    from tests.collaborations.factories import ParticipationFactory
+
+    return ParticipationFactory()
+
+
+def test_multiple_choice_changes_alone_are_in_the_partnership_history(client, perspective):
+    from collaborations.models import Organisation, Term, Vocabulary
+    from reports.selectors.history import partnership_history
+
+    opgave, wet = (
+        Term.objects.create(vocabulary=Vocabulary.BELANG_WAAROM, code=c, label=label)
+        for c, label in (("opgave", "Maatschappelijke opgave"), ("wet", "Wettelijke taak"))
+    )
+    raad = Term.objects.create(vocabulary=Vocabulary.BELANG_WIE, code="raad", label="De raad")
+    zorg = Term.objects.create(vocabulary=Vocabulary.ONDERWERP, code="zorg", label="Zorg")
+    provincie = Organisation.objects.create(name="Provincie Limburg", slug="provincie-limburg")
+    perspective._change_reason = "Eerste keuze"
+    perspective.belang_waarom.set([opgave])
+    perspective._change_reason = "Tweede keuze"
+    perspective.belang_waarom.set([wet])  # a remove and an add: one change
+    perspective.belang_wie.add(raad)
+    partnership = perspective.partnership
+    partnership.onderwerpen.add(zorg)
+    partnership.organisations.add(provincie)
+
+    found = partnership_history(perspective)
+    shared = [
+        c for _action, changes in _kinds_changes(found, "Samenwerking (gedeeld)") for c in changes
+    ]
+    assert ("Onderwerpen", "niet ingevuld", "Zorg") in shared
+    assert ("Overige organisaties", "niet ingevuld", "Provincie Limburg") in shared
+    own = [c for _action, changes in _kinds_changes(found, "Perspectief") for c in changes]
+    assert ("Waarom is het belangrijk?", "niet ingevuld", "Maatschappelijke opgave") in own
+    assert ("Waarom is het belangrijk?", "Maatschappelijke opgave", "Wettelijke taak") in own
+    assert ("Voor wie is het vooral belangrijk?", "niet ingevuld", "De raad") in own
+    # what a save wrote in one go is one change, not a row per link added or removed
+    assert not any(old == new for _label, old, new in own)
+
+    perspective._change_reason = "Derde keuze"
+    perspective.belang_waarom.set([opgave, wet])
+    newest = next(e for e in partnership_history(perspective) if e.kind == "Perspectief")
+    assert [(c.label, c.old, c.new) for c in newest.changes] == [
+        (
+            "Waarom is het belangrijk?",
+            "Wettelijke taak",
+            "Maatschappelijke opgave, Wettelijke taak",
+        )
+    ]
+    clerk = UserFactory(username="klerk3")
+    grant(clerk, "invoerder", perspective.municipality)
+    client.force_login(clerk)
+    page = client.get(
+        reverse(
+            "reports:partnership-history",
+            args=[perspective.municipality.slug, partnership.slug],
+        )
+    ).content.decode()
+    assert "Overige organisaties" in page and "Provincie Limburg" in page
+    assert "<ins>Maatschappelijke opgave, Wettelijke taak</ins>" in page
+
+
+def test_board_seats_process_and_board_meetings_are_in_the_partnership_history(perspective):
+    from datetime import date
+
+    from collaborations.models import BoardMeeting, BoardSeat, ProcessEntry
+    from reports.selectors.history import partnership_history
+
+    seat = BoardSeat.objects.create(participation=perspective, orgaan="Algemeen bestuur")
+    seat.stemmen, seat.stemmen_totaal = 2, 20
+    seat.save()
+    ProcessEntry.objects.create(
+        participation=perspective, actor="raad", jaar=2026, actie="Zienswijze"
+    )
+    meeting = BoardMeeting.objects.create(
+        partnership=perspective.partnership,
+        date=date(2026, 3, 1),
+        kind=BoardMeeting.Kind.BEGROTING,
+    )
+    meeting.date = date(2026, 3, 8)
+    meeting.save()
+    meeting.delete()
+    # another partnership's meeting is not on this page
+    BoardMeeting.objects.create(
+        partnership=PartnershipFactory(), date=date(2026, 4, 1), kind=BoardMeeting.Kind.BEGROTING
+    )
+
+    found = partnership_history(perspective)
+    assert _kinds_changes(found, "Bestuurszetel")[-1] == (
+        "gewijzigd",
+        [
+            ("Aantal stemmen voor de gemeente", "niet ingevuld", "2"),
+            ("Totaal aantal stemmen", "niet ingevuld", "20"),
+        ],
+    )
+    assert [e.name for e in found if e.kind == "Proces"] == ["2026"]
+    meetings = [e for e in reversed(found) if e.kind == "Bestuursvergadering"]
+    assert [e.action for e in meetings] == ["aangemaakt", "gewijzigd", "verwijderd"]
+    assert meetings[1].name == "algemeen bestuur: begroting, 8 maart 2026"
+    assert [(c.label, c.old, c.new) for c in meetings[1].changes] == [
+        ("Datum", "1 maart 2026", "8 maart 2026")
+    ]
+    assert not meetings[1].restore_key  # meetings are restored on their own page, not here

@@ -328,6 +328,50 @@ CASES = [
         probe=lambda w: YearRecord.objects.get(pk=w.concept.pk).beoogd_inhoud,
         allowed={"invoerder", "beheerder"},
     ),
+    Case(
+        "collaborations:partnership-new",
+        lambda w: "/arnhem/samenwerkingen/nieuw/",
+        answers(403, anoniem=302, invoerder=200, beheerder=200),
+    ),
+    Case(
+        "collaborations:partnership-new",
+        lambda w: "/arnhem/samenwerkingen/nieuw/",
+        answers(403, anoniem=302, invoerder=302, beheerder=302),
+        method="post",
+        data=lambda w: {"name": "Matrix Regeling", "afkorting": "MGR"},
+        probe=lambda w: Partnership.objects.filter(afkorting="MGR").exists(),
+        allowed={"invoerder", "beheerder"},
+    ),
+    Case(
+        "collaborations:partnership-join",
+        lambda w: "/arnhem/samenwerkingen/nieuw/deelnemen/",
+        answers(405, anoniem=302),
+    ),
+    Case(
+        "collaborations:partnership-join",
+        lambda w: "/arnhem/samenwerkingen/nieuw/deelnemen/",
+        answers(403, anoniem=302, invoerder=302, beheerder=302),
+        method="post",
+        data=lambda w: {"samenwerking": str(Partnership.objects.get(slug="zvh").pk)},
+        probe=lambda w: Participation.objects.filter(
+            municipality__slug="arnhem", partnership__slug="zvh"
+        ).exists(),
+        allowed={"invoerder", "beheerder"},
+    ),
+    Case(
+        "collaborations:participation-end",
+        lambda w: f"{A}/beeindigen/",
+        answers(403, anoniem=302, invoerder=200, beheerder=200),
+    ),
+    Case(
+        "collaborations:participation-end",
+        lambda w: f"{A}/beeindigen/",
+        answers(403, anoniem=302, invoerder=302, beheerder=302),
+        method="post",
+        data=lambda w: {"ended_on": "2026-12-31", "reason": "Matrixreden"},
+        probe=lambda w: Participation.objects.get(pk=w.participation.pk).ended_on,
+        allowed={"invoerder", "beheerder"},
+    ),
     Case("collaborations:roles", lambda w: "/rollen/", BEHEERDER_ONLY),
     Case(
         "collaborations:perspective-edit",
