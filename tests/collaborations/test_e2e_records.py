@@ -14,6 +14,12 @@ ZVH = "/venlo/samenwerkingen/zvh"
 def test_the_clerk_edits_the_perspective_and_the_coordinator_the_shared_record(
     page, live_server, demo, login, assert_accessible
 ):
+    from collaborations.models import ProcessEntry
+
+    # start the Proces block empty (the demo has steps): the page's first row is then Stap 1
+    ProcessEntry.objects.filter(
+        participation__municipality__slug="venlo", participation__partnership__slug="zvh"
+    ).delete()
     login(page, "invoerder-venlo", "demo-venlo")
     page.goto(f"{live_server.url}{ZVH}/")
     page.get_by_role("link", name="Bewerk belangrijkheid").click()
