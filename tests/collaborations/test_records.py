@@ -28,14 +28,28 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def zvh(demo) -> Participation:
-    """Venlo's perspective on the ZVH: empty in the demo."""
-    return Participation.objects.get(municipality__slug="venlo", partnership__slug="zvh")
+    """Venlo's perspective on the ZVH, emptied (the demo fills part of it from the wiki)."""
+    participation = Participation.objects.get(municipality__slug="venlo", partnership__slug="zvh")
+    for name in ("bestuurlijk_belang", "financieel_belang"):
+        setattr(participation, name, None)
+    for name in ("rol_taakverdeling", "afspraken_instrumenten", "accounthouders"):
+        setattr(participation, name, "")
+    participation.save()
+    participation.belang_waarom.clear()
+    participation.belang_wie.clear()
+    participation.board_seats.all().delete()
+    participation.process_entries.all().delete()
+    return Participation.objects.get(pk=participation.pk)
 
 
 @pytest.fixture
 def vrln(demo) -> Participation:
-    """Venlo's perspective on the VRLN: one board seat and one process step in the demo."""
-    return Participation.objects.get(municipality__slug="venlo", partnership__slug="vrln")
+    """Venlo's perspective on the VRLN with one board seat and one process step (the demo has
+    more steps: the later ones are removed)."""
+    participation = Participation.objects.get(municipality__slug="venlo", partnership__slug="vrln")
+    first = participation.process_entries.order_by("pk").first()  # the one the wiki had
+    participation.process_entries.exclude(pk=first.pk).delete()
+    return participation
 
 
 @pytest.fixture
