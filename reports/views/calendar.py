@@ -157,3 +157,20 @@ def municipality_feed(request: HttpRequest, municipality_slug: str) -> HttpRespo
     response["Content-Disposition"] = f'inline; filename="pc-kalender-{municipality.slug}.ics"'
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+def calendar_section(request: HttpRequest, participation) -> dict:
+    """What the section *Planning en control (P&C-cyclus)* (`reports/_calendar.html`) shows on
+    the partnership page: the current and next year of the cycle (one query), the feed's
+    addresses, and the link to the meetings form for the coördinator and the beheerder."""
+    municipality, partnership = participation.municipality, participation.partnership
+    feed = reverse("reports:calendar-feed", args=[municipality.slug])
+    absolute = request.build_absolute_uri(feed)
+    return {
+        "section": collab_selectors.partnership_calendar(participation, today=timezone.localdate()),
+        "feed_url": feed,
+        "feed_absolute": absolute,
+        "subscribe_url": "webcal://" + absolute.split("://", 1)[-1],
+        "can_edit": can_coordinate(request.user, partnership),
+        "edit_url": reverse("reports:meetings-edit", args=[municipality.slug, partnership.slug]),
+    }

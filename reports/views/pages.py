@@ -28,6 +28,7 @@ from reports.selectors.year import (
     version_context,
     year_context,
 )
+from reports.views.calendar import calendar_section
 
 
 def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) -> HttpResponse:
@@ -52,6 +53,7 @@ def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) 
             or can_coordinate(user, participation.partnership),
             "figure_years": figure_years(participation, user, years),
             "can_coordinate": can_coordinate(user, participation.partnership),
+            "pc": calendar_section(request, participation),
         },
     )
 
