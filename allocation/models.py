@@ -95,6 +95,8 @@ class AllocationModel(models.Model):
     cost_price = models.JSONField(
         "kostprijsopbouw", null=True, blank=True, encoder=DjangoJSONEncoder
     )
+    # optimistic locking of the parameters form (`core.locking`)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -127,6 +129,8 @@ class AllocationVariant(models.Model):
     definition = models.JSONField("definitie", encoder=DjangoJSONEncoder)
     order = models.PositiveSmallIntegerField("volgorde", default=0)
     adopted = models.BooleanField("vastgesteld", default=False)
+    # optimistic locking of the variant editor (`core.locking`)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     history = HistoricalRecords()
 
