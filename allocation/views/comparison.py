@@ -10,16 +10,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
+from allocation import engine, selectors, services
+from allocation.comparison import UnknownParticipant, cost_price_view, trail_view
+from allocation.forms import SettlementForm
+from allocation.permissions import can_manage_allocation
+from allocation.resources import comparison_dataset
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
 from core.http import export_response
 from core.locking import NOT_CHECKED
-
-from . import engine, selectors, services
-from .comparison import UnknownParticipant, cost_price_view, trail_view
-from .forms import SettlementForm
-from .permissions import can_manage_allocation
-from .resources import comparison_dataset
 
 
 class ComparisonView(View):
