@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('allocation', '0003_text_maxima'),
+        ("allocation", "0003_text_maxima"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='allocationmodel',
-            name='version',
+            model_name="allocationmodel",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='allocationvariant',
-            name='version',
+            model_name="allocationvariant",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalallocationmodel',
-            name='version',
+            model_name="historicalallocationmodel",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
         migrations.AddField(
-            model_name='historicalallocationvariant',
-            name='version',
+            model_name="historicalallocationvariant",
+            name="version",
             field=models.PositiveIntegerField(default=1, editable=False),
         ),
     ]
