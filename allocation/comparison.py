@@ -4,10 +4,11 @@ and the explanation trail: pure view-models and computations over engine results
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import engine
+from .consistency import check_variant
 from .engine import costprice
 from .models import AllocationModel, AllocationVariant
 
@@ -47,6 +48,8 @@ class Comparison:
     adopted_index: int | None
     groups: list[ComparisonGroup]
     totals: list[Decimal]
+    # variant code → `consistency.Flag`: the variants that do not allocate the budget
+    flags: dict = field(default_factory=dict)
 
     @property
     def adopted(self) -> AllocationVariant | None:
@@ -85,7 +88,12 @@ def build_comparison(
             for s in group.subtotals
         ]
     totals = [r.total for r in results]
-    return Comparison(model, variants, results, adopted_index, groups, totals)
+    flags = {}
+    for variant, result in zip(variants, results, strict=True):
+        flag = check_variant(variant.code, variant.definition, result.total, inputs)
+        if flag is not None:
+            flags[variant.code] = flag
+    return Comparison(model, variants, results, adopted_index, groups, totals, flags)
 
 
 def _decimal_or_none(value) -> Decimal | None:
