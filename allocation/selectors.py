@@ -56,11 +56,19 @@ def variant_definition(variant: AllocationVariant, inputs: dict | None = None):
     return engine.build_definition(variant.definition, inputs)
 
 
-def comparison(model: AllocationModel) -> Comparison:
+def comparison(
+    model: AllocationModel,
+    *,
+    inputs: dict | None = None,
+    variants: list[AllocationVariant] | None = None,
+) -> Comparison:
     """Every variant side by side per participant, with group subtotals and the
-    redistribution effect (herverdeeleffect) against the adopted variant."""
-    inputs = model_inputs(model)
-    variants = list(model.variants.all())
+    redistribution effect (herverdeeleffect) against the adopted variant.
+
+    `inputs` and `variants` (unsaved) let a form show the effect of a change before it is
+    saved: the same comparison over the proposed inputs or definitions."""
+    inputs = inputs if inputs is not None else model_inputs(model)
+    variants = variants if variants is not None else list(model.variants.all())
     results = [engine.allocate(variant_definition(v, inputs)) for v in variants]
     return build_comparison(model, variants, results, inputs)
 
@@ -121,3 +129,55 @@ def allocation_years(partnership_id: int) -> list[int]:
         .order_by("year")
         .values_list("year", flat=True)
     )
+
+
+def measure_overview(model: AllocationModel) -> list[dict]:
+    """The measures of the model's participants and year: code, description, source,
+    reference date, periods and how many participants have a value (for the inputs page)."""
+    names = [p["naam"] for p in model.inputs.get("deelnemers", [])]
+    overview: dict[str, dict] = {}
+    rows = Measure.objects.filter(year=model.year, municipality__name__in=names).values(
+        "code", "omschrijving", "bron", "peildatum", "period", "municipality__name"
+    )
+    for row in rows.order_by("code", "period"):
+        entry = overview.setdefault(
+            row["code"],
+            {
+                "code": row["code"],
+                "omschrijving": row["omschrijving"],
+                "bron": row["bron"],
+                "peildatum": row["peildatum"],
+                "periods": [],
+                "filled": set(),
+            },
+        )
+        if row["period"] and row["period"] not in entry["periods"]:
+            entry["periods"].append(row["period"])
+        entry["filled"].add(row["municipality__name"])
+    return [
+        {**entry, "filled": len(entry["filled"]), "participants": len(names)}
+        for entry in overview.values()
+    ]
+
+
+def measure_meta(model: AllocationModel, code: str) -> dict | None:
+    """Description, unit, source and reference date of one measure of the model's year."""
+    names = [p["naam"] for p in model.inputs.get("deelnemers", [])]
+    return (
+        Measure.objects.filter(year=model.year, code=code, municipality__name__in=names)
+        .values("omschrijving", "eenheid", "bron", "peildatum")
+        .first()
+    )
+
+
+def inputs_with_measure(model: AllocationModel, code: str, meta, values: dict) -> dict:
+    """The engine's inputs with one measure replaced by proposed (unsaved) values."""
+    inputs = model_inputs(model)
+    entry: dict = {"omschrijving": meta.omschrijving, "waarden": {}}
+    for name, periods in values.items():
+        filled = {period: v for period, v in periods.items() if v is not None}
+        if "" in filled:
+            entry["waarden"][name] = filled[""]
+        elif filled:
+            entry["waarden"][name] = filled
+    return {**inputs, "maten": {**inputs["maten"], code: entry}}

@@ -34,5 +34,8 @@ MODEL = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<year:year>/verdeel
 urlpatterns = [
     path(MODEL, views.ComparisonView.as_view(), name="compare"),
     path(f"{MODEL}vaststellen/", views.AdoptVariantView.as_view(), name="adopt"),
+    path(f"{MODEL}invoer/", views.InputsView.as_view(), name="inputs"),
+    path(f"{MODEL}maten/nieuw/", views.MeasureEditView.as_view(), name="measure-new"),
+    path(f"{MODEL}maten/<slug:code>/", views.MeasureEditView.as_view(), name="measure"),
     path(f"{MODEL}<variant:variant>/", views.ExplanationView.as_view(), name="explain"),
 ]

@@ -3,5 +3,13 @@
 (`settlements`)."""
 
 from .comparison import AdoptVariantView, ComparisonView, ExplanationView, broken
+from .inputs import InputsView, MeasureEditView
 
-__all__ = ["AdoptVariantView", "ComparisonView", "ExplanationView", "broken"]
+__all__ = [
+    "AdoptVariantView",
+    "ComparisonView",
+    "ExplanationView",
+    "InputsView",
+    "MeasureEditView",
+    "broken",
+]

@@ -30,7 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from allocation.demo import load_allocation_demo
-from allocation.models import AllocationVariant
+from allocation.models import AllocationModel, AllocationVariant, Measure
 from collaborations import services as collab_services
 from collaborations.models import Participation, Partnership, Role, YearRecord, YearVersion
 from finance.models import FinanceAmount, SplitKeyComponent, Table
@@ -68,6 +68,9 @@ READERS_ONLY_HIDDEN = answers(404, anoniem=302, **dict.fromkeys(READERS, 200))
 # a public page of a concept: a 404 for everyone who may not read it
 HIDDEN_PAGE = answers(404, **dict.fromkeys(READERS, 200))
 BEHEERDER_ONLY = answers(403, anoniem=302, beheerder=200)
+# the verdeelmodel's forms: the partnership's coördinator and the beheerder
+COORDINATOR_ONLY = answers(403, anoniem=302, coordinator=200, beheerder=200)
+COORDINATOR_WRITE = answers(403, anoniem=302, coordinator=302, beheerder=302)
 
 
 @dataclass
@@ -117,6 +120,19 @@ def _grid(table: str, year: int) -> Callable[[World], dict]:
             "regel-0-ORDER": "1",
         }
 
+    return data
+
+
+def _parameters(budget: str) -> dict:
+    """The parameters form of the VTGM model with another budget."""
+    model = AllocationModel.objects.get(partnership__slug="vtgm")
+    data = {"version": str(model.version), "p-INITIAL_FORMS": "0"}
+    parameters = model.inputs["parameters"]
+    data["p-TOTAL_FORMS"] = str(len(parameters))
+    for index, (code, entry) in enumerate(parameters.items()):
+        value = entry["waarde"] if isinstance(entry, dict) else entry
+        data[f"p-{index}-code"] = code
+        data[f"p-{index}-waarde"] = budget if code == "begroting" else str(value).replace(".", ",")
     return data
 
 
@@ -252,6 +268,31 @@ CASES = [
         allowed={"coordinator", "beheerder"},
     ),
     Case("allocation:explain", lambda w: f"{A}/2018/verdeelmodel/A/", ALL_200),
+    Case("allocation:inputs", lambda w: f"{A}/2018/verdeelmodel/invoer/", COORDINATOR_ONLY),
+    Case(
+        "allocation:inputs",
+        lambda w: f"{A}/2018/verdeelmodel/invoer/",
+        COORDINATOR_WRITE,
+        method="post",
+        data=lambda w: _parameters(budget="4.100.000"),
+        probe=lambda w: AllocationModel.objects.get(partnership__slug="vtgm").version,
+        allowed={"coordinator", "beheerder"},
+    ),
+    Case(
+        "allocation:measure", lambda w: f"{A}/2018/verdeelmodel/maten/inwoners/", COORDINATOR_ONLY
+    ),
+    Case(
+        "allocation:measure-new", lambda w: f"{A}/2018/verdeelmodel/maten/nieuw/", COORDINATOR_ONLY
+    ),
+    Case(
+        "allocation:measure-new",
+        lambda w: f"{A}/2018/verdeelmodel/maten/nieuw/",
+        COORDINATOR_WRITE,
+        method="post",
+        data=lambda w: {"code": "matrix", "omschrijving": "Matrixmaat", "plakken": "Arnhem\t5"},
+        probe=lambda w: Measure.objects.filter(code="matrix").count(),
+        allowed={"coordinator", "beheerder"},
+    ),
     Case(
         "finance:grid",
         lambda w: f"{A}/{CONCEPT}/financien/kosten/",
