@@ -11,4 +11,5 @@ RESERVED_VARIANT_CODES = (
     "uittreding",
     "indexatie",
     "modules",
+    "verrekeningen",
 )

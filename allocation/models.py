@@ -7,11 +7,13 @@ The tables were created by the `finance` app and keep their names (`db_table`).
 
 from simple_history.models import HistoricalRecords
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from collaborations.models import Partnership
 from core.fields import NOTE_MAX_LENGTH, BoundedTextField
@@ -148,3 +150,123 @@ class AllocationVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model.name}: {self.code}"
+
+
+class Settlement(models.Model):
+    """A year-end result (a deficit or a surplus) of a partnership, settled over its participants
+    with the key of that year and kept: the figures of its lines are frozen when it is saved, so
+    a later change of the measures or of the adopted variant never changes a kept settlement
+    (only a deliberate correction computes it again)."""
+
+    class Status(models.TextChoices):
+        CONCEPT = "concept", "concept"
+        VASTGESTELD = "vastgesteld", "vastgesteld"
+
+    KEY_CONTRIBUTION = "bijdrage"  # pro rata to the contributions under the adopted variant
+
+    model = models.ForeignKey(
+        AllocationModel,
+        verbose_name="verdeelmodel",
+        on_delete=models.CASCADE,
+        related_name="settlements",
+    )
+    amount = models.DecimalField(
+        "te verrekenen resultaat",
+        max_digits=14,
+        decimal_places=2,
+        help_text="Een tekort positief, een overschot negatief.",
+    )
+    key = models.CharField(
+        "verdeelsleutel", max_length=60, help_text="bijdrage, of de code van een maat."
+    )
+    key_label = models.CharField("verdeelsleutel in woorden", max_length=300)
+    variant_code = models.CharField("vastgestelde variant", max_length=20)
+    variant_name = models.CharField("naam van de variant", max_length=200)
+    description = BoundedTextField("omschrijving", max_length=NOTE_MAX_LENGTH)
+    status = models.CharField(
+        "status", max_length=20, choices=Status.choices, default=Status.CONCEPT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="opgeslagen door",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("opgeslagen op", default=timezone.now, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="gewijzigd door",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("gewijzigd op", auto_now=True)
+    # optimistic locking of the correction and the deletion (`core.locking`)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "verrekening"
+        verbose_name_plural = "verrekeningen"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="settlement_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Verrekening {self.kind} {self.model.year}"
+
+    @property
+    def is_deficit(self) -> bool:
+        return self.amount > 0
+
+    @property
+    def kind(self) -> str:
+        """tekort or overschot"""
+        return "tekort" if self.amount > 0 else "overschot"
+
+    @property
+    def magnitude(self):
+        return abs(self.amount)
+
+
+class SettlementLine(models.Model):
+    """One participant's part of a kept settlement, frozen: its name, the weight the key gave it
+    (the contribution or the measure) and its share, to the cent."""
+
+    settlement = models.ForeignKey(
+        Settlement, verbose_name="verrekening", on_delete=models.CASCADE, related_name="lines"
+    )
+    municipality = models.ForeignKey(
+        "collaborations.Municipality",
+        verbose_name="gemeente",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField("deelnemer", max_length=200)
+    weight = models.DecimalField("grondslag", max_digits=24, decimal_places=4)
+    amount = models.DecimalField("aandeel", max_digits=14, decimal_places=2)
+    order = models.PositiveSmallIntegerField("volgorde", default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "regel van een verrekening"
+        verbose_name_plural = "regels van verrekeningen"
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["settlement", "name"], name="settlementline_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount}"
+
+    @property
+    def magnitude(self):
+        return abs(self.amount)

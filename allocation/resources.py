@@ -48,3 +48,16 @@ def _num(value: Decimal | None, places: int | None = None) -> int | float | None
     if places is not None:
         return float(round(value, places))
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def settlement_dataset(settlement) -> tablib.Dataset:
+    """A kept settlement: one row per participant with its weight (grondslag) and its share,
+    then the total, which is the result to the cent. Numbers stay numbers."""
+    data = tablib.Dataset(
+        headers=["Gemeente", "Grondslag", "Aandeel in het resultaat"],
+        title=f"Verrekening {settlement.model.year}"[:31],
+    )
+    for line in settlement.lines.all():
+        data.append([safe_text(line.name), _num(line.weight.normalize()), _num(line.amount)])
+    data.append(["Totaal", None, _num(settlement.amount)])
+    return data

@@ -6,15 +6,18 @@ live in `allocation.comparison`; these functions fetch what they need and call t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import Http404
 
-from collaborations.models import Participation
+from collaborations.models import Municipality, Participation
+from collaborations.permissions import User, can_read_drafts
 
 from . import engine
 from .comparison import Comparison, Contribution, build_comparison, settle
-from .models import AllocationModel, AllocationVariant, Measure
+from .models import AllocationModel, AllocationVariant, Measure, Settlement, SettlementLine
+from .permissions import can_manage_allocation
 
 
 def get_allocation_model(partnership_slug: str, year: int) -> AllocationModel:
@@ -181,3 +184,90 @@ def inputs_with_measure(model: AllocationModel, code: str, meta, values: dict) -
         elif filled:
             entry["waarden"][name] = filled
     return {**inputs, "maten": {**inputs["maten"], code: entry}}
+
+
+# --- Kept settlements -------------------------------------------------------------------------
+
+
+def sees_concept_settlements(
+    user: User, model: AllocationModel, municipality: Municipality | None
+) -> bool:
+    """A kept settlement in concept is for the partnership's coördinator and the readers of the
+    drafts of the municipality whose page shows it; everyone sees the adopted (vastgestelde)."""
+    return can_manage_allocation(user, model.partnership) or can_read_drafts(user, municipality)
+
+
+def kept_settlements(model: AllocationModel, *, include_concepts: bool) -> list[Settlement]:
+    """The kept settlements of the model's year, newest first."""
+    rows = model.settlements.all()
+    if not include_concepts:
+        rows = rows.filter(status=Settlement.Status.VASTGESTELD)
+    return list(rows)
+
+
+def get_settlement(model: AllocationModel, pk: int, *, include_concepts: bool) -> Settlement:
+    """One kept settlement of the model with its frozen lines (and who saved it); a concept is
+    unknown (404) to whoever may not see it."""
+    settlement = (
+        Settlement.objects.filter(model=model, pk=pk)
+        .select_related("model__partnership", "created_by", "updated_by")
+        .prefetch_related("lines")
+        .first()
+    )
+    if settlement is None or (
+        settlement.status == Settlement.Status.CONCEPT and not include_concepts
+    ):
+        raise Http404("Deze verrekening bestaat niet (meer).")
+    return settlement
+
+
+def deleted_settlements(model: AllocationModel, limit: int = 10) -> list:
+    """The settlements of the model that were deleted and not put back: the history row of each
+    deletion (newest first), for the way back."""
+    existing = Settlement.objects.filter(model=model).values("id")
+    rows = (
+        Settlement.history.filter(model_id=model.pk, history_type="-")
+        .exclude(id__in=existing)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")
+    )
+    seen: set[int] = set()
+    deleted = []
+    for row in rows[: limit * 4]:
+        if row.id not in seen:
+            seen.add(row.id)
+            deleted.append(row)
+    return deleted[:limit]
+
+
+@dataclass
+class ParticipantSettlement:
+    """A kept settlement as one participant's year page shows it: the whole result and its part."""
+
+    settlement: Settlement
+    line: SettlementLine
+
+
+def participant_settlements(
+    participation: Participation, year: int, user: User
+) -> list[ParticipantSettlement]:
+    """The kept settlements of the partnership's year that concern the participant, with its
+    part (one query; concepts only for those who may see them)."""
+    lines = (
+        SettlementLine.objects.filter(
+            municipality_id=participation.municipality_id,
+            settlement__model__partnership_id=participation.partnership_id,
+            settlement__model__year=year,
+        )
+        .select_related("settlement__model")
+        .order_by("-settlement__created_at", "-settlement_id")
+    )
+    found = [ParticipantSettlement(line.settlement, line) for line in lines]
+    if any(f.settlement.status == Settlement.Status.CONCEPT for f in found):
+        partnership = participation.partnership
+        if not (
+            can_manage_allocation(user, partnership)
+            or can_read_drafts(user, participation.municipality)
+        ):
+            found = [f for f in found if f.settlement.status == Settlement.Status.VASTGESTELD]
+    return found

@@ -37,5 +37,42 @@ urlpatterns = [
     path(f"{MODEL}invoer/", views.InputsView.as_view(), name="inputs"),
     path(f"{MODEL}maten/nieuw/", views.MeasureEditView.as_view(), name="measure-new"),
     path(f"{MODEL}maten/<slug:code>/", views.MeasureEditView.as_view(), name="measure"),
+    path(f"{MODEL}varianten/nieuw/", views.VariantNewView.as_view(), name="variant-new"),
+    path(f"{MODEL}varianten/uploaden/", views.VariantUploadView.as_view(), name="variant-upload"),
+    path(
+        f"{MODEL}varianten/terugzetten/", views.VariantRestoreView.as_view(), name="variant-restore"
+    ),
+    path(
+        f"{MODEL}varianten/<variant:variant>/bewerken/",
+        views.VariantEditView.as_view(),
+        name="variant-edit",
+    ),
+    path(
+        f"{MODEL}varianten/<variant:variant>/verwijderen/",
+        views.VariantDeleteView.as_view(),
+        name="variant-delete",
+    ),
+    path(
+        f"{MODEL}varianten/<variant:variant>/json/",
+        views.VariantDocumentView.as_view(),
+        name="variant-json",
+    ),
+    path(f"{MODEL}verrekeningen/", views.SettlementSaveView.as_view(), name="settlement-save"),
+    path(
+        f"{MODEL}verrekeningen/terugzetten/",
+        views.SettlementRestoreView.as_view(),
+        name="settlement-restore",
+    ),
+    path(f"{MODEL}verrekeningen/<int:pk>/", views.SettlementView.as_view(), name="settlement"),
+    path(
+        f"{MODEL}verrekeningen/<int:pk>/corrigeren/",
+        views.SettlementEditView.as_view(),
+        name="settlement-edit",
+    ),
+    path(
+        f"{MODEL}verrekeningen/<int:pk>/verwijderen/",
+        views.SettlementDeleteView.as_view(),
+        name="settlement-delete",
+    ),
     path(f"{MODEL}<variant:variant>/", views.ExplanationView.as_view(), name="explain"),
 ]

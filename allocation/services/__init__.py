@@ -2,6 +2,20 @@
 variant (`stored`), the inputs (`inputs`), the variant editor (`variants`), kept settlements
 (`settlements`). Keyword-only, atomic, validated, permission-checked."""
 
+from .settlements import (
+    correct_settlement,
+    delete_settlement,
+    restore_settlement,
+    save_settlement,
+)
 from .stored import VariantInput, adopt_variant, save_allocation_model
 
-__all__ = ["VariantInput", "adopt_variant", "save_allocation_model"]
+__all__ = [
+    "VariantInput",
+    "adopt_variant",
+    "correct_settlement",
+    "delete_settlement",
+    "restore_settlement",
+    "save_allocation_model",
+    "save_settlement",
+]

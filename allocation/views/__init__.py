@@ -4,6 +4,21 @@
 
 from .comparison import AdoptVariantView, ComparisonView, ExplanationView, broken
 from .inputs import InputsView, MeasureEditView
+from .settlements import (
+    SettlementDeleteView,
+    SettlementEditView,
+    SettlementRestoreView,
+    SettlementSaveView,
+    SettlementView,
+)
+from .variants import (
+    VariantDeleteView,
+    VariantDocumentView,
+    VariantEditView,
+    VariantNewView,
+    VariantRestoreView,
+    VariantUploadView,
+)
 
 __all__ = [
     "AdoptVariantView",
@@ -11,5 +26,16 @@ __all__ = [
     "ExplanationView",
     "InputsView",
     "MeasureEditView",
+    "SettlementDeleteView",
+    "SettlementEditView",
+    "SettlementRestoreView",
+    "SettlementSaveView",
+    "SettlementView",
+    "VariantDeleteView",
+    "VariantDocumentView",
+    "VariantEditView",
+    "VariantNewView",
+    "VariantRestoreView",
+    "VariantUploadView",
     "broken",
 ]

@@ -15,6 +15,7 @@ from allocation.comparison import UnknownParticipant, cost_price_view, trail_vie
 from allocation.forms import SettlementForm
 from allocation.permissions import can_manage_allocation
 from allocation.resources import comparison_dataset
+from allocation.views.settlements import settlement_section
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
 from core.http import export_response
@@ -44,11 +45,14 @@ class ComparisonView(View):
         )
         settled = None
         if settle_form.is_bound and settle_form.is_valid():
-            settled = selectors.settlement(
-                comparison,
-                settle_form.cleaned_data["resultaat"],
-                settle_form.cleaned_data["sleutel"],
-            )
+            try:
+                settled = selectors.settlement(
+                    comparison,
+                    settle_form.cleaned_data["resultaat"],
+                    settle_form.cleaned_data["sleutel"],
+                )
+            except engine.DefinitionError as exc:  # e.g. a key that adds up to 0
+                settle_form.add_error("sleutel", f"{exc.message[:1].upper()}{exc.message[1:]}.")
         return render(
             request,
             self.template_name,
@@ -57,8 +61,15 @@ class ComparisonView(View):
                 "model": model,
                 "comparison": comparison,
                 "can_adopt": can_manage_allocation(request.user, model.partnership),
+                "undo": _undo(request, model),
                 "settle_form": settle_form,
                 "settled": settled,
+                **settlement_section(
+                    request,
+                    participation,
+                    model,
+                    can_manage_allocation(request.user, model.partnership),
+                ),
                 "settle_label": dict(choices).get(request.GET.get("sleutel", ""), ""),
                 "cost": cost_price_view(model),
                 "crumbs": crumbs(
@@ -189,6 +200,12 @@ class ExplanationView(View):
                 ),
             },
         )
+
+
+def _undo(request, model) -> dict | None:
+    """Right after a variant was deleted: what the one-click way back needs."""
+    undo = request.session.get("allocation_undo")
+    return undo if undo and undo.get("model") == model.pk else None
 
 
 def _measure_choices(model) -> list[tuple[str, str]]:
