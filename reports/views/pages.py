@@ -88,6 +88,12 @@ def year_detail(request: HttpRequest, municipality_slug: str, slug: str, year: i
         raise Http404("Voor deze samenwerking zijn nog geen jaren ingevuld.")
     context.update(_workflow(context, request.user))
     context["crumbs"] = crumbs(participation.municipality, participation, year)
+    # kept settlements of the year's result: live, beside (not in) the published version
+    context["settlements"] = (
+        allocation_selectors.participant_settlements(participation, year, request.user)
+        if context["record"] is not None
+        else []
+    )
     return render(
         request,
         "reports/year_detail.html",
