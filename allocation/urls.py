@@ -74,5 +74,6 @@ urlpatterns = [
         views.SettlementDeleteView.as_view(),
         name="settlement-delete",
     ),
+    path(f"{MODEL}ingroeiregeling/", views.PhaseInView.as_view(), name="phase-in"),
     path(f"{MODEL}<variant:variant>/", views.ExplanationView.as_view(), name="explain"),
 ]

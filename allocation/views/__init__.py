@@ -4,6 +4,7 @@
 
 from .comparison import AdoptVariantView, ComparisonView, ExplanationView, broken
 from .inputs import InputsView, MeasureEditView
+from .phasein import PhaseInView
 from .settlements import (
     SettlementDeleteView,
     SettlementEditView,
@@ -26,6 +27,7 @@ __all__ = [
     "ExplanationView",
     "InputsView",
     "MeasureEditView",
+    "PhaseInView",
     "SettlementDeleteView",
     "SettlementEditView",
     "SettlementRestoreView",

@@ -30,7 +30,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from allocation.demo import load_allocation_demo
-from allocation.models import AllocationModel, AllocationVariant, Measure
+from allocation.models import AllocationModel, AllocationVariant, Measure, Settlement
+from allocation.services import delete_settlement, save_settlement
 from collaborations import services as collab_services
 from collaborations.models import Participation, Partnership, Role, YearRecord, YearVersion
 from finance.models import FinanceAmount, SplitKeyComponent, Table
@@ -268,6 +269,11 @@ CASES = [
         allowed={"coordinator", "beheerder"},
     ),
     Case("allocation:explain", lambda w: f"{A}/2018/verdeelmodel/A/", ALL_200),
+    Case(
+        "allocation:phase-in",
+        lambda w: f"{A}/2018/verdeelmodel/ingroeiregeling/?van=A&naar=B&jaren=3&soort_grens=euro",
+        ALL_200,
+    ),
     Case(
         "allocation:variant-new",
         lambda w: f"{A}/2018/verdeelmodel/varianten/nieuw/",
@@ -560,6 +566,75 @@ CASES = [
         probe=lambda w: get_user_model().objects.filter(username="matrix-nieuw").exists(),
         allowed={"beheerder"},
     ),
+    Case("allocation:settlement-save", lambda w: f"{S}/", COORDINATOR_PAGE),
+    Case(
+        "allocation:settlement-save",
+        lambda w: f"{S}/",
+        COORDINATOR_WRITE,
+        method="post",
+        data=lambda w: {
+            "resultaat": "50.000",
+            "sleutel": "bijdrage",
+            "omschrijving": "Matrix nieuw",
+            "status": "concept",
+        },
+        probe=lambda w: Settlement.objects.filter(description="Matrix nieuw").exists(),
+        allowed={"coordinator", "beheerder"},
+    ),
+    Case("allocation:settlement", lambda w: f"{S}/{_kept('Matrix vastgesteld').pk}/", ALL_200),
+    Case(
+        "allocation:settlement",
+        lambda w: f"{S}/{_kept('Matrix concept').pk}/",
+        answers(404, coordinator=200, **dict.fromkeys(READERS, 200)),
+    ),
+    Case(
+        "allocation:settlement-edit",
+        lambda w: f"{S}/{_kept('Matrix vastgesteld').pk}/corrigeren/",
+        COORDINATOR_PAGE,
+    ),
+    Case(
+        "allocation:settlement-edit",
+        lambda w: f"{S}/{_kept('Matrix vastgesteld').pk}/corrigeren/",
+        COORDINATOR_WRITE,
+        method="post",
+        data=lambda w: {
+            "resultaat": "120.000",
+            "sleutel": "bijdrage",
+            "omschrijving": "Matrix gecorrigeerd",
+            "status": "vastgesteld",
+            "version": str(_kept("Matrix vastgesteld").version),
+        },
+        probe=lambda w: Settlement.objects.filter(description="Matrix gecorrigeerd").exists(),
+        allowed={"coordinator", "beheerder"},
+    ),
+    Case(
+        "allocation:settlement-delete",
+        lambda w: f"{S}/{_kept('Matrix concept').pk}/verwijderen/",
+        COORDINATOR_PAGE,
+    ),
+    Case(
+        "allocation:settlement-delete",
+        lambda w: f"{S}/{_kept('Matrix concept').pk}/verwijderen/",
+        COORDINATOR_WRITE,
+        method="post",
+        data=lambda w: {"version": str(_kept("Matrix concept").version)},
+        probe=lambda w: Settlement.objects.filter(description="Matrix concept").exists(),
+        allowed={"coordinator", "beheerder"},
+    ),
+    Case("allocation:settlement-restore", lambda w: f"{S}/terugzetten/", answers(405, anoniem=302)),
+    Case(
+        "allocation:settlement-restore",
+        lambda w: f"{S}/terugzetten/",
+        COORDINATOR_WRITE,
+        method="post",
+        data=lambda w: {
+            "history_id": str(
+                Settlement.history.get(description="Matrix verwijderd", history_type="-").history_id
+            )
+        },
+        probe=lambda w: Settlement.objects.filter(description="Matrix verwijderd").exists(),
+        allowed={"coordinator", "beheerder"},
+    ),
     Case("reports:calendar-feed", lambda w: "/arnhem/kalender.ics", ALL_200),
     Case(
         "reports:meetings-edit",
@@ -591,6 +666,15 @@ CASES = [
     ),
     Case("admin", lambda w: "/beheer/", answers(302, beheerder=200)),
 ]
+
+
+S = f"{A}/2018/verdeelmodel/verrekeningen"  # kept settlements of the year's result
+COORDINATOR_PAGE = answers(403, anoniem=302, coordinator=200, beheerder=200)
+COORDINATOR_WRITE = answers(403, anoniem=302, coordinator=302, beheerder=302)
+
+
+def _kept(description: str) -> Settlement:
+    return Settlement.objects.get(description=description)
 
 
 def _old_name_change() -> int:
@@ -653,6 +737,22 @@ def world(db) -> World:
         post_data="",
         failures_since_start=20,
     )
+    # kept settlements of 2018: an adopted one, a concept and a deleted one (to put back)
+    vt_model = AllocationModel.objects.get(partnership=partnership, year=PUBLISHED)
+    for description, status in [
+        ("Matrix vastgesteld", "vastgesteld"),
+        ("Matrix concept", "concept"),
+        ("Matrix verwijderd", "vastgesteld"),
+    ]:
+        kept = save_settlement(
+            user=beheerder,
+            model=vt_model,
+            amount=Decimal("120000"),
+            key="bijdrage",
+            description=description,
+            status=status,
+        )
+    delete_settlement(user=beheerder, settlement=kept, expected_version=kept.version)
     bundles = []
     for drafts in (True, False):
         bundle = ReportBundle.objects.create(
