@@ -176,6 +176,15 @@ def _concept_status(world: World) -> str:
     return YearRecord.objects.get(pk=world.concept.pk).status
 
 
+S = f"{A}/2018/verdeelmodel/verrekeningen"  # kept settlements of the year's result
+COORDINATOR_PAGE = answers(403, anoniem=302, coordinator=200, beheerder=200)
+COORDINATOR_WRITE = answers(403, anoniem=302, coordinator=302, beheerder=302)
+
+
+def _kept(description: str) -> Settlement:
+    return Settlement.objects.get(description=description)
+
+
 CASES = [
     Case("collaborations:home", lambda w: "/", ALL_200),
     Case("login", lambda w: "/inloggen/", ALL_200),
@@ -666,15 +675,6 @@ CASES = [
     ),
     Case("admin", lambda w: "/beheer/", answers(302, beheerder=200)),
 ]
-
-
-S = f"{A}/2018/verdeelmodel/verrekeningen"  # kept settlements of the year's result
-COORDINATOR_PAGE = answers(403, anoniem=302, coordinator=200, beheerder=200)
-COORDINATOR_WRITE = answers(403, anoniem=302, coordinator=302, beheerder=302)
-
-
-def _kept(description: str) -> Settlement:
-    return Settlement.objects.get(description=description)
 
 
 def _old_name_change() -> int:
