@@ -113,7 +113,7 @@ def compute(
         for name, weight, part in rows
     ]
     if key == Settlement.KEY_CONTRIBUTION:
-        label = f"naar rato van de bijdrage volgens variant {adopted.code} ({adopted.name})"
+        label = f"naar rato van de bijdrage volgens variant {adopted.code}"
     else:
         label = f"naar rato van: {measures[key] or key}"
     return lines, label, adopted
