@@ -111,13 +111,20 @@ def _parse_inputs(node: Node) -> Inputs:
     participants = tuple(_parse_participant(item, codes) for item in participant_nodes)
     known = {participant.name for participant in participants}
     year = node.get("jaar")
+    parameters = _entries(node, "parameters")
     return Inputs(
         participants=participants,
         groups=tuple(_parse_group(item, participants) for item in group_nodes),
         measures={
             name: _parse_measure(name, item, known) for name, item in _entries(node, "maten")
         },
-        parameters={name: _parse_parameter(item) for name, item in _entries(node, "parameters")},
+        parameters={name: _parse_parameter(item) for name, item in parameters},
+        parameter_descriptions={
+            name: description
+            for name, item in parameters
+            if isinstance(item.value, Mapping)
+            and (description := optional_text(item, "omschrijving"))
+        },
         services={code: _parse_service(code, item) for code, item in _entries(node, "diensten")},
         year=year.integer() if year else None,
         name=optional_text(node, "naam"),
@@ -176,8 +183,14 @@ def _parse_measure(name: str, node: Node, known: set[str]) -> Measure:
             raise item.error(
                 "een maat heeft óf één getal per deelnemer óf getallen per periode, niet beide"
             )
+    unit = node.value.get("eenheid")  # free text, only used to word explanations
     return Measure(
-        name, optional_text(node, "omschrijving"), values, "perioden" in kinds, node.path
+        name,
+        optional_text(node, "omschrijving"),
+        values,
+        "perioden" in kinds,
+        node.path,
+        unit=unit if isinstance(unit, str) else "",
     )
 
 

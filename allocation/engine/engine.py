@@ -4,13 +4,18 @@ Every amount a step produces is kept to 20 decimal places (``EXACT``), so that s
 are exact and a zero-sum settlement adds up to exactly zero. Rounding to money units happens only
 where the definition asks for it (a step's ``afronding`` and the final ``afronding``) and always
 keeps the parts adding up to the rounded whole.
+
+Speed (docs/performance.md): a run reads each measure once per key (``_measure_table``), keeps
+the shares of a key over the same targets (``_share_cache``), and records the trail as parts
+(``result.Ratio``, ``result.Note``, ...) that are worded only when someone reads them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, localcontext
 from fractions import Fraction
+from typing import NamedTuple
 
 from ._reader import names
 from .errors import DefinitionError
@@ -28,6 +33,7 @@ from .model import (
     Floor,
     Key,
     Level,
+    Measure,
     MeasureKey,
     MixKey,
     Param,
@@ -43,18 +49,31 @@ from .model import (
     show_fraction,
 )
 from .result import (
+    EXACT,
     AllocationResult,
+    Direct,
+    EqualShare,
+    FixedShare,
     GroupResult,
+    KeyBasis,
+    LineContext,
+    Minimum,
+    Mix,
+    Note,
     ParticipantResult,
+    PerUnit,
+    Ratio,
     RoundingTrail,
+    ServiceLine,
+    ShareBasis,
+    Split,
     StepResult,
+    Trail,
     TrailLine,
 )
 from .rounding import ENGINE_CONTEXT, ONE, ZERO, distribute
 
-EXACT = Decimal("1e-20")
-
-type Shares = list[tuple[str, Decimal, str]]
+type MeasureSignature = tuple[str, tuple[str, ...] | None, bool]
 
 
 def allocate(definition: Definition) -> AllocationResult:
@@ -63,12 +82,21 @@ def allocate(definition: Definition) -> AllocationResult:
         return _Run(definition).run()
 
 
+class _Shares(NamedTuple):
+    """The shares of a key over its targets (adding up to 1) and the one basis that explains
+    them all (``basis.share(target)`` works out the same share again)."""
+
+    targets: tuple[str, ...]
+    values: list[Decimal]
+    basis: KeyBasis
+
+
 class _Collector:
-    """The amounts one step gives to its targets, per component, with the trail lines."""
+    """The amounts one step gives to its targets, per component, with the trail."""
 
     def __init__(self, targets: Iterable[str]) -> None:
         self.parts: dict[str, dict[str, Decimal]] = {target: {} for target in targets}
-        self.lines: list[TrailLine] = []
+        self.lines: list[TrailLine | Split] = []
 
     def add(
         self,
@@ -76,27 +104,50 @@ class _Collector:
         component: str,
         base: Decimal,
         share: Decimal,
-        key: str,
-        detail: str = "",
-        amount: Decimal | None = None,
+        basis: ShareBasis,
+        context: LineContext | None = None,
     ) -> None:
-        if amount is None:
-            amount = (base * share).quantize(EXACT)
+        amount = (base * share).quantize(EXACT)
         components = self.parts.setdefault(target, {})
         components[component] = components.get(component, ZERO) + amount
-        self.lines.append(TrailLine(target, base, share, amount, key, detail))
+        self.lines.append(TrailLine(target, base, share, amount, basis, context))
 
-    def split(self, component: str, base: Decimal, shares: Shares, detail: str = "") -> None:
+    def each(
+        self,
+        component: str,
+        base: Decimal,
+        targets: tuple[str, ...],
+        shares: Sequence[Decimal],
+        basis: KeyBasis,
+        context: LineContext | None = None,
+    ) -> None:
+        """Add ``base × shares[i]`` to every target (of this step), recorded as one split."""
+        parts = self.parts
+        for target, share in zip(targets, shares, strict=True):
+            components = parts[target]
+            components[component] = components.get(component, ZERO) + (base * share).quantize(EXACT)
+        self.lines.append(Split(targets, base, basis, context))
+
+    def split(
+        self, component: str, base: Decimal, shares: _Shares, context: LineContext | None = None
+    ) -> None:
         """Add ``base × share`` for every target, so that the parts add up to ``base`` exactly:
-        the last 1e-20s that quantizing leaves go to the largest share."""
+        the last 1e-20s that quantizing leaves go to the largest share (the first of equals).
+        Only the residual is kept; the trail works the amounts out again (``result.Split``)."""
         base = base.quantize(EXACT)
-        parts = [(base * share).quantize(EXACT) for _, share, _ in shares]
-        residual = base - sum(parts, ZERO)
-        if residual and parts:
-            largest = max(range(len(shares)), key=lambda index: abs(shares[index][1]))
-            parts[largest] += residual
-        for (target, share, label), amount in zip(shares, parts, strict=True):
-            self.add(target, component, base, share, label, detail, amount)
+        values = shares.values
+        amounts = [(base * share).quantize(EXACT) for share in values]
+        residual = base - sum(amounts, ZERO)
+        largest = -1
+        if residual and amounts:
+            sizes = [abs(share) for share in values]
+            largest = sizes.index(max(sizes))
+            amounts[largest] += residual
+        parts = self.parts
+        for target, amount in zip(shares.targets, amounts, strict=True):
+            components = parts[target]
+            components[component] = components.get(component, ZERO) + amount
+        self.lines.append(Split(shares.targets, base, shares.basis, context, residual, largest))
 
     def totals(self) -> dict[str, Decimal]:
         return {target: sum(parts.values(), ZERO) for target, parts in self.parts.items()}
@@ -106,10 +157,15 @@ class _Run:
     def __init__(self, definition: Definition) -> None:
         self.definition = definition
         self.inputs = definition.inputs
+        self.group_of = {p.name: p.group for p in self.inputs.participants}
         self.components: dict[str, dict[str, Decimal]] = {name: {} for name in self.inputs.names}
         self.component_order: dict[str, None] = {}
         self.results: dict[str, StepResult] = {}
         self.current_group: str | None = None
+        # each measure read once per (measure, periods, average): participant → value
+        self._measure_tables: dict[MeasureSignature, dict[str, Decimal]] = {}
+        # the shares of a key over the same targets (a mix part reused by a settlement, ...)
+        self._share_cache: dict[tuple[object, tuple[str, ...], Level], _Shares] = {}
 
     # --- the run ------------------------------------------------------------------------------
 
@@ -143,9 +199,12 @@ class _Run:
             per_group = step.rounding.per_group or getattr(step, "per_group", False)
             amounts, trail = self._round(exact, step.rounding, step.level, per_group)
         if step.level == PARTICIPANTS:
+            order, totals = self.component_order, self.components
             for target, parts in collector.parts.items():
+                book = totals[target]
                 for component, value in parts.items():
-                    self._add(target, component, value)
+                    order.setdefault(component)
+                    book[component] = book.get(component, ZERO) + value
                 if amounts[target] != exact[target]:
                     self._add(target, step.component_name, amounts[target] - exact[target])
         return StepResult(
@@ -154,10 +213,11 @@ class _Run:
             description=step.description,
             level=step.level,
             component=step.component,
-            lines=tuple(collector.lines),
+            lines=Trail(collector.lines),
             exact=exact,
             amounts=amounts,
             rounding=trail,
+            parameter=_parameter(getattr(step, "amount", None)),
         )
 
     def _add(self, participant: str, component: str, value: Decimal) -> None:
@@ -172,22 +232,24 @@ class _Run:
         component = step.component_name
         for group, targets in self._contexts(step.targets, step.per_group):
             self.current_group = group
-            detail = f"groep {group}" if group else ""
+            context = Note("groep", group) if group else None
             remainder = self._amount(step.amount)
             for upfront in step.upfront:
                 if upfront.participant in targets:
                     value = self._amount(upfront.amount)
+                    basis = Direct("vooraf", _parameter(upfront.amount))
                     collector.add(
-                        upfront.participant, upfront.component, value, ONE, "vooraf", detail
+                        upfront.participant, upfront.component, value, ONE, basis, context
                     )
                     remainder -= value
             if step.base_amount is not None:
                 fixed = self._amount(step.base_amount)
+                basis = Direct("basisbedrag", _parameter(step.base_amount))
                 for target in targets:
-                    collector.add(target, component, fixed, ONE, "basisbedrag", detail)
+                    collector.add(target, component, fixed, ONE, basis, context)
                 remainder -= fixed * len(targets)
             collector.split(
-                component, remainder, self._shares(step.key, targets, step.level), detail
+                component, remainder, self._shares(step.key, targets, step.level), context
             )
         self.current_group = None
         return collector
@@ -198,21 +260,26 @@ class _Run:
         for line in step.lines:
             service = self.inputs.services[line.service]
             budget = (service.hours * rate).quantize(EXACT)
-            detail = f"dienst {service.code}: {service.volume} × {service.norm} uur × € {rate}"
+            context = ServiceLine(service.code, service.volume, service.norm, rate)
             shares = self._shares(line.key, step.targets, PARTICIPANTS)
-            collector.split(step.component_name, budget, shares, detail)
+            collector.split(step.component_name, budget, shares, context)
         return collector
 
     def _rate(self, step: RateStep) -> _Collector:
         collector = _Collector(step.targets)
         rate = self._amount(step.rate)
-        base = self._amount(step.base_amount) if step.base_amount is not None else None
-        component = step.component_name
-        for target in step.targets:
-            if base is not None:
-                collector.add(target, component, base, ONE, "basisbedrag")
-            units = self._measure(step.measure, target, PARTICIPANTS)
-            collector.add(target, component, rate, units, f"tarief × {step.measure.measure}")
+        component, key = step.component_name, step.measure
+        units = self._key_values(key, step.targets, PARTICIPANTS)
+        values = dict(zip(step.targets, units, strict=True))
+        per_unit = PerUnit(key.measure, values, key.periods, key.average)
+        if step.base_amount is None:
+            collector.each(component, rate, step.targets, units, per_unit)
+            return collector
+        base = self._amount(step.base_amount)
+        base_basis = Direct("basisbedrag", _parameter(step.base_amount))
+        for target, value in zip(step.targets, units, strict=True):
+            collector.add(target, component, base, ONE, base_basis)
+            collector.add(target, component, rate, value, per_unit)
         return collector
 
     def _settlement(self, step: Settlement) -> _Collector:
@@ -220,32 +287,30 @@ class _Run:
         component = step.component_name
         amount = self._amount(step.amount).quantize(EXACT)
         shares = self._shares(step.key, step.targets, PARTICIPANTS)
-        collector.split(component, -amount, shares, f"betaalt aan {step.receiver}")
-        collector.add(step.receiver, component, amount, ONE, "ontvangt", "verrekening")
+        collector.split(component, -amount, shares, Note("betaalt_aan", step.receiver))
+        basis = Direct("ontvangt", _parameter(step.amount))
+        collector.add(step.receiver, component, amount, ONE, basis, Note("verrekening"))
         return collector
 
     def _fixed(self, step: FixedAmounts) -> _Collector:
         collector = _Collector(name for name, _ in step.amounts)
         for name, amount in step.amounts:
-            collector.add(name, step.component_name, self._amount(amount), ONE, "vast bedrag")
+            basis = Direct("vast bedrag", _parameter(amount))
+            collector.add(name, step.component_name, self._amount(amount), ONE, basis)
         return collector
 
     def _floor(self, step: Floor) -> _Collector:
         collector = _Collector(step.targets)
         component = step.component_name
+        basis = Minimum(step.minimum)
         for target in step.targets:
             total = sum(self.components[target].values(), ZERO)
             if total >= step.minimum:
                 continue
             shortfall = step.minimum - total
             absorber = step.absorber or self._centre(target, step.path)
-            label = f"minimum {step.minimum}"
-            collector.add(
-                target, component, shortfall, ONE, label, f"opgehoogd; {absorber} vangt op"
-            )
-            collector.add(
-                absorber, component, shortfall, -ONE, label, f"vangt tekort van {target} op"
-            )
+            collector.add(target, component, shortfall, ONE, basis, Note("opgehoogd", absorber))
+            collector.add(absorber, component, shortfall, -ONE, basis, Note("vangt_op", target))
         return collector
 
     # --- amounts ------------------------------------------------------------------------------
@@ -295,20 +360,36 @@ class _Run:
 
     # --- keys ---------------------------------------------------------------------------------
 
-    def _shares(self, key: Key, targets: tuple[str, ...], level: Level) -> Shares:
-        """``(target, share, explanation)`` for every target; the shares add up to 1."""
+    def _shares(self, key: Key, targets: tuple[str, ...], level: Level) -> _Shares:
+        """The shares of ``key`` over ``targets``. The same key over the same targets gives the
+        same shares, so they are computed once per run."""
+        cache_key = (_signature(key) if isinstance(key, MeasureKey) else id(key), targets, level)
+        shares = self._share_cache.get(cache_key)
+        if shares is None:
+            shares = self._share_cache[cache_key] = self._compute_shares(key, targets, level)
+        return shares
+
+    def _compute_shares(self, key: Key, targets: tuple[str, ...], level: Level) -> _Shares:
         match key:
             case MeasureKey():
-                values = {t: self._measure(key, t, level) for t in targets}
-                return _proportional(values, key.measure, key.path)
+                values = self._key_values(key, targets, level)
+                total = _key_total(values, targets, key.measure, key.path)
+                basis = Ratio(
+                    dict(zip(targets, values, strict=True)),
+                    total,
+                    key.measure,
+                    None,
+                    key.periods,
+                    key.average,
+                )
+                return _Shares(targets, [value / total for value in values], basis)
             case MixKey(parts):
-                mixed = {target: ZERO for target in targets}
-                labels: dict[str, list[str]] = {target: [] for target in targets}
-                for weight, sub_key in parts:
-                    for target, share, label in self._shares(sub_key, targets, level):
-                        mixed[target] += weight * share
-                        labels[target].append(f"{weight} × ({label})")
-                return [(t, mixed[t], " + ".join(labels[t])) for t in targets]
+                subs = [self._shares(sub_key, targets, level) for _, sub_key in parts]
+                mixed = [ZERO] * len(targets)
+                for (weight, _), sub in zip(parts, subs, strict=True):
+                    mixed = [m + weight * s for m, s in zip(mixed, sub.values, strict=True)]
+                basis = Mix(tuple((w, sub.basis) for (w, _), sub in zip(parts, subs, strict=True)))
+                return _Shares(targets, mixed, basis)
             case FixedKey(fixed):
                 total = sum((fixed.get(t, Fraction(0)) for t in targets), Fraction(0))
                 if total != 1:
@@ -317,54 +398,76 @@ class _Run:
                         f"{show_fraction(total)} in plaats van 1",
                         key.path,
                     )
-                return [
-                    (
-                        t,
-                        fraction_to_decimal(fixed.get(t, Fraction(0))),
-                        f"vast aandeel {show_fraction(fixed.get(t, Fraction(0)))}",
-                    )
-                    for t in targets
-                ]
+                values = [fraction_to_decimal(fixed.get(t, Fraction(0))) for t in targets]
+                return _Shares(targets, values, FixedShare(fixed))
             case EqualKey():
-                share = ONE / len(targets)
-                return [(t, share, f"gelijk deel 1/{len(targets)}") for t in targets]
+                return _Shares(
+                    targets, [ONE / len(targets)] * len(targets), EqualShare(len(targets))
+                )
             case StepKey(step_id):
                 result = self.results[step_id]
                 if level == GROUPS:
-                    values = {t: self._group_value(result, t) for t in targets}
+                    values = [self._group_value(result, t) for t in targets]
                 elif result.level == GROUPS:
                     raise DefinitionError(
                         f"stap '{step_id}' verdeelt over groepen, niet over deelnemers", key.path
                     )
                 else:
-                    values = {t: result.amounts.get(t, ZERO) for t in targets}
-                return _proportional(values, f"stap {step_id}", key.path)
+                    values = [result.amounts.get(t, ZERO) for t in targets]
+                total = _key_total(values, targets, f"stap {step_id}", key.path)
+                basis = Ratio(dict(zip(targets, values, strict=True)), total, step=step_id)
+                return _Shares(targets, [value / total for value in values], basis)
         raise AssertionError(key)  # pragma: no cover
 
-    def _measure(self, key: MeasureKey, target: str, level: Level) -> Decimal:
-        if level == GROUPS:
-            members = self.inputs.group(target).members
-            return sum((self._measure(key, name, PARTICIPANTS) for name in members), ZERO)
+    def _key_values(self, key: MeasureKey, targets: tuple[str, ...], level: Level) -> list[Decimal]:
+        """The measure of ``key`` for every target (for a group: the sum over its members)."""
+        table = self._measure_table(key)
+        try:
+            if level == GROUPS:
+                groups = self.inputs.group
+                return [
+                    sum((table[name] for name in groups(target).members), ZERO)
+                    for target in targets
+                ]
+            return [table[target] for target in targets]
+        except KeyError:
+            raise self._missing(key, targets, level) from None
+
+    def _measure_table(self, key: MeasureKey) -> dict[str, Decimal]:
+        """Every participant's value of the measure under ``key`` (periods summed or averaged),
+        computed once per run; a participant without a (complete) value is left out."""
+        signature = _signature(key)
+        table = self._measure_tables.get(signature)
+        if table is None:
+            measure = self.inputs.measures[key.measure]
+            table = self._measure_tables[signature] = _measure_table(measure, key)
+        return table
+
+    def _missing(self, key: MeasureKey, targets: tuple[str, ...], level: Level) -> DefinitionError:
+        """The error for the first participant the key needs but the measure lacks."""
         measure = self.inputs.measures[key.measure]
-        value = measure.values.get(target)
-        if value is None:
-            raise DefinitionError(
-                f"maat '{key.measure}' heeft geen waarde voor deelnemer '{target}' "
-                f"({measure.path})",
-                key.path,
-            )
-        if isinstance(value, Decimal):  # the parser guarantees: no periods asked
-            return value
-        series, periods = value, key.periods or ()
-        missing = [period for period in periods if period not in series]
-        if missing:
-            raise DefinitionError(
-                f"maat '{key.measure}' heeft geen waarde voor deelnemer '{target}' in periode "
-                f"{names(missing)} ({measure.path})",
-                key.path,
-            )
-        total = sum((series[period] for period in periods), ZERO)
-        return total / len(periods) if key.average else total
+        needed = (
+            [name for target in targets for name in self.inputs.group(target).members]
+            if level == GROUPS
+            else targets
+        )
+        for target in needed:
+            value = measure.values.get(target)
+            if value is None:
+                return DefinitionError(
+                    f"maat '{key.measure}' heeft geen waarde voor deelnemer '{target}' "
+                    f"({measure.path})",
+                    key.path,
+                )
+            if not isinstance(value, Decimal):
+                missing = [period for period in key.periods or () if period not in value]
+                if missing:
+                    return DefinitionError(
+                        f"maat '{key.measure}' heeft geen waarde voor deelnemer '{target}' in "
+                        f"periode {names(missing)} ({measure.path})",
+                        key.path,
+                    )
+        raise AssertionError(key)  # pragma: no cover - only called for a missing value
 
     # --- groups and rounding ------------------------------------------------------------------
 
@@ -373,15 +476,17 @@ class _Run:
     ) -> list[tuple[str | None, tuple[str, ...]]]:
         if not per_group:
             return [(None, targets)]
-        contexts = []
-        for group in self.inputs.groups:
-            members = tuple(name for name in targets if self.inputs.group_of(name) == group.code)
-            if members:
-                contexts.append((group.code, members))
-        return contexts
+        by_group: dict[str | None, list[str]] = {}
+        for name in targets:
+            by_group.setdefault(self.group_of[name], []).append(name)
+        return [
+            (group.code, tuple(by_group[group.code]))
+            for group in self.inputs.groups
+            if group.code in by_group
+        ]
 
     def _centre(self, participant: str, path: str) -> str:
-        group = self.inputs.group_of(participant)
+        group = self.group_of[participant]
         centre = self.inputs.group(group).centre if group else None
         if centre is None:  # pragma: no cover - checked when parsing
             raise DefinitionError(f"'{participant}' heeft geen centrumgemeente", path)
@@ -391,9 +496,10 @@ class _Run:
         self, exact: Mapping[str, Decimal], rule: Rounding, level: Level, per_group: bool
     ) -> tuple[dict[str, Decimal], RoundingTrail]:
         partitions: dict[str | None, dict[str, Decimal]] = {}
+        by_group = per_group and level == PARTICIPANTS
+        group_of = self.group_of
         for target, value in exact.items():
-            group = self.inputs.group_of(target) if per_group and level == PARTICIPANTS else None
-            partitions.setdefault(group, {})[target] = value
+            partitions.setdefault(group_of[target] if by_group else None, {})[target] = value
         rounded: dict[str, Decimal] = {}
         wholes = []
         receivers = []
@@ -411,7 +517,9 @@ class _Run:
             if receiver is not None:
                 receivers.append(receiver)
         rounded = {target: rounded[target] for target in exact}
-        trail = RoundingTrail(rule.describe(), tuple(wholes), tuple(receivers), exact, rounded)
+        trail = RoundingTrail(
+            rule.describe(), tuple(wholes), tuple(receivers), exact, rounded, spec=rule
+        )
         return rounded, trail
 
     def _receiver(self, rule: Rounding, group: str | None) -> str | None:
@@ -430,18 +538,18 @@ class _Run:
             exact, definition.rounding, PARTICIPANTS, definition.rounding.per_group
         )
         order = tuple(self.component_order)
-        participants = tuple(
-            ParticipantResult(
-                name=p.name,
-                group=p.group,
-                components={
-                    c: self.components[p.name][c] for c in order if c in self.components[p.name]
-                },
-                exact_total=exact[p.name],
-                amount=rounded[p.name],
+        participants = []
+        for p in self.inputs.participants:
+            parts = self.components[p.name]
+            participants.append(
+                ParticipantResult(
+                    name=p.name,
+                    group=p.group,
+                    components={c: parts[c] for c in order if c in parts},
+                    exact_total=exact[p.name],
+                    amount=rounded[p.name],
+                )
             )
-            for p in self.inputs.participants
-        )
         groups = tuple(
             GroupResult(
                 code=group.code,
@@ -462,22 +570,47 @@ class _Run:
             name=definition.name,
             year=self.inputs.year,
             components=order,
-            participants=participants,
+            participants=tuple(participants),
             groups=groups,
             steps=tuple(self.results.values()),
             rounding=trail,
             unit=definition.rounding.unit,
+            inputs=self.inputs,
         )
 
 
-def _proportional(values: Mapping[str, Decimal], what: str, path: str) -> Shares:
-    total = sum(values.values(), ZERO)
+def _signature(key: MeasureKey) -> MeasureSignature:
+    return (key.measure, key.periods, key.average)
+
+
+def _parameter(amount: Amount | None) -> str | None:
+    """The parameter an amount is, if it is one (for the explanation)."""
+    return amount.name if isinstance(amount, Param) else None
+
+
+def _measure_table(measure: Measure, key: MeasureKey) -> dict[str, Decimal]:
+    if not measure.periodic:  # the parser guarantees: no periods asked
+        return dict(measure.values)  # type: ignore[arg-type]
+    periods, average = key.periods or (), key.average
+    count = len(periods)
+    table: dict[str, Decimal] = {}
+    for name, series in measure.values.items():
+        total = ZERO
+        try:
+            for period in periods:
+                total += series[period]  # type: ignore[index]
+        except KeyError:
+            continue  # incomplete: an error if a key needs it (``_missing``)
+        table[name] = total / count if average else total
+    return table
+
+
+def _key_total(values: list[Decimal], targets: tuple[str, ...], what: str, path: str) -> Decimal:
+    total = sum(values, ZERO)
     if total == 0:
         raise DefinitionError(
-            f"de sleutel '{what}' telt op tot 0 over {names(values)}; "
+            f"de sleutel '{what}' telt op tot 0 over {names(targets)}; "
             "er valt niets naar verhouding te verdelen",
             path,
         )
-    return [
-        (target, value / total, f"{what}: {value} / {total}") for target, value in values.items()
-    ]
+    return total

@@ -49,6 +49,7 @@ class Measure:
     values: Mapping[str, Decimal | Mapping[str, Decimal]]
     periodic: bool
     path: str
+    unit: str = ""  # ``eenheid``: "inwoners", "EUR", ... (EUR values are amounts of money)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class Inputs:
     groups: tuple[Group, ...] = ()
     measures: Mapping[str, Measure] = dataclasses.field(default_factory=dict)
     parameters: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)
+    #: a parameter's ``omschrijving``, where it has one (for explanations)
+    parameter_descriptions: Mapping[str, str] = dataclasses.field(default_factory=dict)
     services: Mapping[str, Service] = dataclasses.field(default_factory=dict)
     year: int | None = None
     name: str = ""

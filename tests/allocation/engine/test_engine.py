@@ -13,6 +13,7 @@ import pytest
 
 from allocation.engine import (
     DATA_DIR,
+    VT2018_VARIANTS,
     DefinitionError,
     allocate,
     build_definition,
@@ -387,3 +388,61 @@ def test_package_does_not_import_django() -> None:
     sources = list((root / "allocation" / "engine").glob("*.py"))
     assert sources
     assert not [path for path in sources if "import django" in path.read_text(encoding="utf-8")]
+
+
+# --- the trail: kept as parts, worked out when read ------------------------------------------
+
+
+@pytest.mark.parametrize("variant", VT2018_VARIANTS)
+def test_every_trail_line_is_base_times_share_and_the_lines_add_up_to_the_step(
+    variant: str,
+) -> None:
+    """The lines are made again from what the run recorded: they must still say exactly what
+    each target got (sum per target = the step's exact amount)."""
+    result = allocate(load_definition(DATA_DIR / "vt2018" / f"{variant}.json"))
+    for step in result.steps:
+        per_target: dict[str, Decimal] = {}
+        for line in step.lines:
+            assert abs(line.amount - line.base * line.share) < Decimal("1e-18")
+            per_target[line.target] = per_target.get(line.target, Decimal(0)) + line.amount
+        for target, exact in step.exact.items():
+            assert per_target.get(target, Decimal(0)) == exact, (step.id, target)
+
+
+def test_trail_read_in_another_decimal_context_is_the_same() -> None:
+    path = DATA_DIR / "vt2018" / "C1.json"
+    reference = [tuple(step.lines) for step in allocate(load_definition(path)).steps]
+    result = allocate(load_definition(path))
+    with localcontext() as context:
+        context.prec = 6
+        assert [tuple(step.lines) for step in result.steps] == reference
+
+
+def test_trail_lines_name_the_measure_and_its_values_from_the_inputs() -> None:
+    """Variant A, second step: the rest of each region by inhabitants; the line keeps the
+    measure, the participant's value and the region's total (from invoer.json)."""
+    inputs = read_document(DATA_DIR / "vt2018" / "invoer.json")
+    inhabitants = inputs["maten"]["inwoners"]["waarden"]
+    groups = {p["naam"]: p["groep"] for p in inputs["deelnemers"]}
+    result = allocate(load_definition(DATA_DIR / "vt2018" / "A.json"))
+    lines = [line for line in result.step("gemeenten").lines if line.key != "vooraf"]
+    assert {line.target for line in lines} == set(inhabitants)
+    for line in lines:
+        group = groups[line.target]
+        group_total = sum(v for name, v in inhabitants.items() if groups[name] == group)
+        assert line.basis.measure == "inwoners"
+        assert line.basis.values[line.target] == inhabitants[line.target]
+        assert line.basis.total == group_total
+        assert line.key == f"inwoners: {inhabitants[line.target]} / {group_total}"
+        assert line.context.kind == "groep" and line.detail == f"groep {groups[line.target]}"
+    upfront = {
+        line.target: line.basis.parameter
+        for line in result.step("gemeenten").lines
+        if line.key == "vooraf"
+    }
+    assert upfront == {"Arnhem": "duvo_arnhem", "Ede": "duvo_ede", "Nijkerk": "duvo_nijkerk"}
+    assert result.step("regio").parameter == "begroting"
+    assert (
+        result.inputs.parameter_descriptions["begroting"]
+        == (inputs["parameters"]["begroting"]["omschrijving"])
+    )
