@@ -13,6 +13,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -626,3 +627,39 @@ def test_each_participant_year_page_shows_its_part_and_versions_stay_as_they_wer
     other = client.get("/arnhem/samenwerkingen/vtgm/2018/").content.decode()
     assert "aandeel Arnhem" in other and "aandeel Renkum" not in other
     assert list(versions.values_list("snapshot", flat=True)) == frozen
+
+
+# --- in the browser ---------------------------------------------------------------------
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_coordinator_settles_keeps_and_the_participant_year_page_shows_it(
+    page, live_server, vt_model, login, assert_accessible
+):
+    login(page, "financieel-arnhem", "demo-arnhem")  # the demo's coördinator of VTGM
+    page.goto(f"{live_server.url}{VT}#verrekenen")
+    page.get_by_label("Te verrekenen resultaat (€)").fill("120.000")
+    page.get_by_label("Verdelen").select_option("bijdrage")
+    page.get_by_role("button", name="Verdeel het resultaat").click()
+    expect(page.get_by_role("button", name="Verrekening opslaan")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Omschrijving").fill("Tekort jaarrekening 2018, besluit AB")
+    page.get_by_label("vastgesteld", exact=True).check()
+    page.get_by_role("button", name="Verrekening opslaan").click()
+
+    whole = format_money(Decimal(120000))
+    expect(
+        page.get_by_role("heading", name=f"Verrekening resultaat 2018: tekort {whole}")
+    ).to_be_visible()
+    assert_accessible(page)
+    part = Settlement.objects.get().lines.get(name="Renkum").amount
+
+    public = page.context.browser.new_page()
+    public.goto(f"{live_server.url}/renkum/samenwerkingen/vtgm/2018/")
+    expect(
+        public.get_by_text(
+            f"Verrekening resultaat 2018: tekort {whole}, aandeel Renkum {format_money(part, 2)}"
+        )
+    ).to_be_visible()
+    assert_accessible(public)
