@@ -7,9 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from core.formatting import format_money, format_number, format_percent
+
 from . import engine
 from .consistency import check_variant
 from .engine import costprice
+from .engine import result as trail
+from .engine.model import show_fraction as engine_show_fraction
 from .models import AllocationModel, AllocationVariant
 
 
@@ -186,23 +190,209 @@ class UnknownParticipant(LookupError):
 
 
 @dataclass
+class TrailLineView:
+    """One line of the explanation as the page shows it: names instead of codes, every figure
+    Dutch (`€ 2.131.900`, `36,78%`, `153.818`)."""
+
+    target: str  # the participant, or the group's name
+    base: str
+    key: str
+    share: str
+    amount: str
+    detail: str
+
+
+@dataclass
 class TrailStepView:
     step: object  # verdeelmodel StepResult
-    lines: list
+    lines: list[TrailLineView]
+    title: str = ""
+    amount: str = ""  # what the step splits, when it is a parameter: its description and value
+    rounding: str = ""  # the step's own rounding in a sentence
 
 
-def trail_view(result, only: str | None = None) -> list[TrailStepView]:
-    """The explanation trail; with `only`, the lines about that participant (and its group)."""
+@dataclass
+class TrailView:
+    """The explanation of one variant: its steps (iterate over it) and the final rounding."""
+
+    steps: list[TrailStepView]
+    rounding: str
+
+    def __iter__(self):
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+def trail_view(result, only: str | None = None) -> TrailView:
+    """The explanation trail in Dutch words and figures, worded from the result's inputs
+    (measure descriptions, service-line names, group names, parameter descriptions); with
+    `only`, the lines about that participant (and its group)."""
     group = None
     if only:
         if only not in result.amounts():
             raise UnknownParticipant(only)
         group = result.participant(only).group
+    words = _TrailWords(result)
     steps = []
     for step in result.steps:
-        lines = [line for line in step.lines if only is None or line.target in {only, group}]
-        steps.append(TrailStepView(step, lines))
-    return steps
+        lines = [
+            words.line(line, step.level)
+            for line in step.lines
+            if only is None or line.target in {only, group}
+        ]
+        rounding = words.rounding(step.rounding, step.level) if step.rounding else ""
+        steps.append(TrailStepView(step, lines, words.title(step), words.amount(step), rounding))
+    return TrailView(steps, words.rounding(result.rounding, "deelnemers"))
+
+
+def _places(value: Decimal, cap: int) -> int:
+    """The decimals a figure needs (trailing zeros dropped), at most `cap`."""
+    exponent = value.normalize().as_tuple().exponent
+    return min(max(0, -exponent), cap) if isinstance(exponent, int) else 0
+
+
+def _figure(value: Decimal, cap: int = 2) -> str:
+    return format_number(value, _places(value, cap))
+
+
+def _money(value: Decimal) -> str:
+    """`€ 1.281.406`, or with cents where the amount has them."""
+    return format_money(value, 0 if value == value.to_integral_value() else 2)
+
+
+def _tariff(value: Decimal) -> str:
+    """A rate keeps its decimals: `€ 84,70338`."""
+    return format_money(value, _places(value, 10))
+
+
+def _percent(fraction: Decimal, cap: int = 4) -> str:
+    value = fraction * 100
+    return format_percent(value, _places(value, cap))
+
+
+def _listing(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+class _TrailWords:
+    """Words the engine's trail parts in Dutch, with the names from the result's inputs."""
+
+    def __init__(self, result) -> None:
+        inputs = result.inputs
+        self.measures = inputs.measures if inputs else {}
+        self.services = inputs.services if inputs else {}
+        self.parameters = inputs.parameters if inputs else {}
+        self.descriptions = inputs.parameter_descriptions if inputs else {}
+        self.groups = {g.code: g.name for g in result.groups}
+        self.titles = {s.id: self.title(s) for s in result.steps}
+
+    def title(self, step) -> str:
+        return step.description or step.id
+
+    def amount(self, step) -> str:
+        if not step.parameter or step.parameter not in self.parameters:
+            return ""
+        value = self.parameters[step.parameter]
+        return f"Bedrag: {self.parameter(step.parameter)}, {_money(value)}."
+
+    def parameter(self, code: str) -> str:
+        return self.descriptions.get(code) or code
+
+    def line(self, line, level: str) -> TrailLineView:
+        basis = line.basis
+        per_unit = isinstance(basis, trail.PerUnit)  # base: the rate; share: the measure
+        return TrailLineView(
+            target=self.groups.get(line.target, line.target) if level == "groepen" else line.target,
+            base=_tariff(line.base) if per_unit else _money(line.base),
+            key=self.key(basis, line.target),
+            share=self.measure_value(basis.measure, line.share)
+            if per_unit
+            else format_percent(line.share * 100, 2),
+            amount=_money(line.amount),
+            detail=self.detail(line.context),
+        )
+
+    def measure_name(self, code: str, periods=None, average: bool = False) -> str:
+        measure = self.measures.get(code)
+        name = (measure.description if measure else "") or code
+        if periods:
+            listed = _listing(list(periods))
+            name += f" (gemiddelde van {listed})" if average else f" ({listed})"
+        return name
+
+    def measure_value(self, code: str, value: Decimal) -> str:
+        measure = self.measures.get(code)
+        if measure is not None and measure.unit.upper() in {"EUR", "EURO", "€"}:
+            return _money(value)
+        return _figure(value)
+
+    def key(self, basis, target: str) -> str:
+        match basis:
+            case trail.Ratio(step=None):
+                value = basis.values[target]
+                name = self.measure_name(basis.measure, basis.periods, basis.average)
+                figures = (self.measure_value(basis.measure, v) for v in (value, basis.total))
+                return f"{name}: " + " / ".join(figures)
+            case trail.Ratio():
+                title = self.titles.get(basis.step, basis.step)
+                value, total = _money(basis.values[target]), _money(basis.total)
+                return f"naar rato van ‘{title}’: {value} / {total}"
+            case trail.Mix(parts):
+                return " + ".join(
+                    f"{_percent(weight)} × ({self.key(part, target)})" for weight, part in parts
+                )
+            case trail.FixedShare():
+                fraction = basis.fraction(target)
+                if "/" in (shown := engine_show_fraction(fraction)):
+                    return f"vast aandeel {shown}"
+                return f"vast aandeel {_percent(Decimal(shown))}"
+            case trail.EqualShare(count):
+                return f"gelijk deel: 1/{count}"
+            case trail.PerUnit():
+                return f"tarief × {self.measure_name(basis.measure, basis.periods, basis.average)}"
+            case trail.Minimum(minimum):
+                return f"minimum {_money(minimum)}"
+            case trail.Direct(reason, parameter):
+                return f"{reason}: {self.parameter(parameter)}" if parameter else reason
+        return basis.text(target)  # pragma: no cover - every basis is worded above
+
+    def detail(self, context) -> str:
+        match context:
+            case None:
+                return ""
+            case trail.ServiceLine(code, volume, norm, rate):
+                service = self.services.get(code)
+                name = service.name if service else code
+                return f"{name}: {_figure(volume, 4)} × {_figure(norm, 4)} uur × {_tariff(rate)}"
+            case trail.Note("groep", code):
+                return f"groep {self.groups.get(code, code)}"
+            case trail.Note("betaalt_aan", receiver):
+                return f"betaalt aan {receiver}"
+            case trail.Note("opgehoogd", absorber):
+                return f"opgehoogd tot het minimum; {absorber} vangt dat op"
+            case trail.Note("vangt_op", participant):
+                return f"vangt het tekort van {participant} op"
+        return context.text()
+
+    def rounding(self, rounding, level: str) -> str:
+        spec = rounding.spec
+        if spec is None:  # pragma: no cover - the engine always records the rule
+            return rounding.rule
+        units = " en daarna ".join(_tariff(unit) for unit in spec.units)
+        text = f"Afgerond op {units} (half naar boven)"
+        if spec.per_group:
+            text += ", per groep"
+        receivers = [self.groups.get(r, r) if level == "groepen" else r for r in rounding.receivers]
+        if spec.to_centre:
+            text += f"; het afrondingsverschil gaat naar de centrumgemeente ({_listing(receivers)})"
+        elif receivers:
+            text += f"; het afrondingsverschil gaat naar {_listing(receivers)}"
+        else:
+            text += "; het afrondingsverschil gaat naar de grootste resten"
+        return text + "."
 
 
 def settle(
