@@ -17,6 +17,8 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import NamedTuple
 
+from ._measures import key_total as _key_total
+from ._measures import measure_table as _measure_table
 from ._reader import names
 from .errors import DefinitionError
 from .model import (
@@ -33,7 +35,6 @@ from .model import (
     Floor,
     Key,
     Level,
-    Measure,
     MeasureKey,
     MixKey,
     Param,
@@ -586,31 +587,3 @@ def _signature(key: MeasureKey) -> MeasureSignature:
 def _parameter(amount: Amount | None) -> str | None:
     """The parameter an amount is, if it is one (for the explanation)."""
     return amount.name if isinstance(amount, Param) else None
-
-
-def _measure_table(measure: Measure, key: MeasureKey) -> dict[str, Decimal]:
-    if not measure.periodic:  # the parser guarantees: no periods asked
-        return dict(measure.values)  # type: ignore[arg-type]
-    periods, average = key.periods or (), key.average
-    count = len(periods)
-    table: dict[str, Decimal] = {}
-    for name, series in measure.values.items():
-        total = ZERO
-        try:
-            for period in periods:
-                total += series[period]  # type: ignore[index]
-        except KeyError:
-            continue  # incomplete: an error if a key needs it (``_missing``)
-        table[name] = total / count if average else total
-    return table
-
-
-def _key_total(values: list[Decimal], targets: tuple[str, ...], what: str, path: str) -> Decimal:
-    total = sum(values, ZERO)
-    if total == 0:
-        raise DefinitionError(
-            f"de sleutel '{what}' telt op tot 0 over {names(targets)}; "
-            "er valt niets naar verhouding te verdelen",
-            path,
-        )
-    return total
