@@ -10,7 +10,7 @@ from decimal import Decimal
 from core.formatting import format_money, format_number, format_percent
 
 from . import engine
-from .consistency import check_variant
+from .consistency import check_variant, parameter_value
 from .engine import costprice
 from .engine import result as trail
 from .engine.model import show_fraction as engine_show_fraction
@@ -141,13 +141,8 @@ def cost_price_view(model: AllocationModel) -> CostPriceView | None:
     if not services_:
         return None
     parameters = model.inputs.get("parameters", {})
-
-    def param(name: str) -> Decimal | None:
-        value = parameters.get(name)
-        value = value.get("waarde") if isinstance(value, dict) else value
-        return None if value is None else Decimal(str(value))
-
-    tariff, budget = param("uurtarief"), param("begroting")
+    tariff = parameter_value(parameters, "uurtarief")
+    budget = parameter_value(parameters, "begroting")
     lines = []
     for code, service in services_.items():
         volume, norm = Decimal(str(service["volume"])), Decimal(str(service["norm"]))

@@ -34,7 +34,8 @@ class Flag:
         return f"{self.code} verdeelt {format_money(self.total)}: " + "; ".join(self.reasons)
 
 
-def _parameter(parameters: Mapping, name: str) -> Decimal | None:
+def parameter_value(parameters: Mapping, name: str) -> Decimal | None:
+    """A parameter's value (a number, or `{"waarde": …}`), None when absent or unreadable."""
     value = parameters.get(name)
     value = value.get("waarde") if isinstance(value, dict) else value
     try:
@@ -96,7 +97,7 @@ def check_variant(code: str, definition: Mapping, total: Decimal, inputs: Mappin
     """None when the variant allocates exactly the budget (or the model has no budget);
     otherwise a flag with every reason found."""
     parameters = inputs.get("parameters", {}) or {}
-    budget = _parameter(parameters, BUDGET)
+    budget = parameter_value(parameters, BUDGET)
     if budget is None or total == budget:
         return None
     used, literals, services = _sources(definition)
@@ -109,7 +110,7 @@ def check_variant(code: str, definition: Mapping, total: Decimal, inputs: Mappin
             ),
             Decimal(0),
         )
-        tariff = _parameter(parameters, "uurtarief")
+        tariff = parameter_value(parameters, "uurtarief")
         text = "de som van de dienstbudgetten (uren × uurtarief), niet de begroting"
         if tariff is not None and hours:
             text = (
@@ -129,7 +130,7 @@ def check_variant(code: str, definition: Mapping, total: Decimal, inputs: Mappin
             f"van {format_money(budget)}"
         )
     for name in sorted(used - {BUDGET, "uurtarief"}):
-        value = _parameter(parameters, name)
+        value = parameter_value(parameters, name)
         if value is not None and not services and BUDGET not in used:
             reasons.append(
                 f"{_parameter_label(parameters, name)} ({format_money(value)}), niet de begroting"

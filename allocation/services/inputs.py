@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from allocation import engine, selectors
 from allocation.models import AllocationModel, Measure
-from allocation.permissions import can_manage_allocation
+from allocation.permissions import require_allocation_manager
 from collaborations.models import Municipality
 from collaborations.permissions import User
 from core.locking import FieldConflict, as_text, lock_versioned, save_versioned
@@ -37,10 +37,7 @@ class MeasureMeta:
 
 
 def _require_coordinator(user: User, model: AllocationModel) -> None:
-    if not can_manage_allocation(user, model.partnership):
-        raise PermissionDenied(
-            "Alleen de coördinator van de samenwerking kan het verdeelmodel wijzigen."
-        )
+    require_allocation_manager(user, model.partnership, "het verdeelmodel wijzigen")
 
 
 def check_variants(model: AllocationModel, inputs: dict) -> None:

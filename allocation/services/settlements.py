@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from allocation import engine, selectors
 from allocation.models import AllocationModel, Settlement, SettlementLine
-from allocation.permissions import can_manage_allocation
+from allocation.permissions import require_allocation_manager
 from collaborations.models import Municipality
 from collaborations.permissions import User
 from core.forms import amount_error
@@ -40,11 +40,9 @@ class ComputedLine:
 
 
 def _require_coordinator(user: User, model: AllocationModel) -> None:
-    if not can_manage_allocation(user, model.partnership):
-        raise PermissionDenied(
-            "Alleen de coördinator van de samenwerking kan een verrekening opslaan, corrigeren "
-            "of verwijderen."
-        )
+    require_allocation_manager(
+        user, model.partnership, "een verrekening opslaan, corrigeren of verwijderen"
+    )
 
 
 def _who(user: User):

@@ -5,20 +5,19 @@ put back from its history."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from allocation import engine, selectors
 from allocation.models import AllocationModel, AllocationVariant
-from allocation.permissions import can_manage_allocation
+from allocation.permissions import require_allocation_manager
 from collaborations.permissions import User
 from core.history import restored_reason
 from core.locking import lock_versioned, save_versioned
 
 
 def _require_coordinator(user: User, model: AllocationModel) -> None:
-    if not can_manage_allocation(user, model.partnership):
-        raise PermissionDenied("Alleen de coördinator van de samenwerking kan varianten wijzigen.")
+    require_allocation_manager(user, model.partnership, "varianten wijzigen")
 
 
 def check_definition(model: AllocationModel, code: str, definition: dict) -> dict:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from django.views import View
 
 from allocation import engine, selectors
 from allocation.forms import MeasureForm, ParameterFormSet, VersionForm
-from allocation.permissions import can_manage_allocation
+from allocation.permissions import require_allocation_manager
 from allocation.services import inputs as services
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
@@ -59,10 +59,9 @@ class CoordinatorMixin(LoginRequiredMixin):
     def load(self, municipality_slug, slug, year):
         participation = collab_selectors.get_participation(municipality_slug, slug)
         model = selectors.get_allocation_model(slug, year)
-        if not can_manage_allocation(self.request.user, model.partnership):
-            raise PermissionDenied(
-                "Alleen de coördinator van de samenwerking kan het verdeelmodel wijzigen."
-            )
+        require_allocation_manager(
+            self.request.user, model.partnership, "het verdeelmodel wijzigen"
+        )
         return participation, model
 
     def base_context(self, participation, model, title: str) -> dict:

@@ -285,9 +285,12 @@ class VariantNewView(CoordinatorMixin, View):
         )
 
 
-class VariantUploadView(CoordinatorMixin, View):
+class VariantUploadView(VariantNewView):
     """`…/varianten/uploaden/`: a JSON document becomes a variant (a new one, or the one with
-    its code, replaced: the earlier definition stays in the history)."""
+    its code, replaced: the earlier definition stays in the history). Its errors show on the
+    page of a new variant, where the upload form is."""
+
+    http_method_names = ["post"]
 
     def post(self, request, municipality_slug, slug, year):
         participation, model = self.load(municipality_slug, slug, year)
@@ -313,15 +316,13 @@ class VariantUploadView(CoordinatorMixin, View):
             else:
                 messages.success(request, f"Variant {saved.code} is ingelezen uit het document.")
                 return HttpResponseRedirect(_compare_url(model, municipality_slug))
-        form = CopyVariantForm(variants=[(v.code, v.name) for v in model.variants.all()])
+        form = CopyVariantForm(variants=self._choices(model))
         if error:
             upload.add_error("bestand", error)
-        view = VariantNewView()
-        view.request = request
         return render(
             request,
-            VariantNewView.template_name,
-            view.context(participation, model, form, upload),
+            self.template_name,
+            self.context(participation, model, form, upload),
             status=400,
         )
 
