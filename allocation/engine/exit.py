@@ -12,10 +12,13 @@
 Removing the leaver (``without_participant``): it leaves the participants, its group and every
 step's targets; an amount it pays up front (``vooraf``) or a fixed amount of its own (``vast``)
 is dropped, so the rest of the step's amount is split over the others; a fixed key's share of
-the leaver is spread over the others pro rata (within its group for a ``per_groep`` step).
-Where the model cannot do without it — it receives a settlement, absorbs a floor, takes a
-rounding difference (also as centre municipality) or an amount refers to its part — a Dutch
-DefinitionError says so. ``docs/allocation-format.md``, section 16.
+the leaver is spread over the others pro rata (within its group for a ``per_groep`` step). A
+rounding difference the leaver took (named, or as centre municipality) goes to the remaining
+participant with the largest share — the largest amount under the variant before the exit —
+among those the rounding covers (within the leaver's group for a rounding per group); a note
+says who. Where the model cannot do without it — it receives a settlement, absorbs a floor or
+an amount refers to its part — a Dutch DefinitionError says so. ``docs/allocation-format.md``,
+section 16.
 """
 
 from __future__ import annotations
@@ -150,8 +153,9 @@ def exit_effect(
         raise DefinitionError(
             f"de directe kosten kunnen niet negatief zijn ({costs})", "directe_kosten"
         )
-    remaining, notes = without_participant(definition, leaver)
-    before, after = allocate(definition), allocate(remaining)
+    before = allocate(definition)
+    remaining, notes = without_participant(definition, leaver, before=before)
+    after = allocate(remaining)
     contribution = before.participant(leaver).amount
     values = _measure_values(definition.inputs, measure)
     effects = tuple(
@@ -174,9 +178,14 @@ def exit_effect(
     )
 
 
-def without_participant(definition: Definition, leaver: str) -> tuple[Definition, tuple[str, ...]]:
-    """The same definition without ``leaver``, and notes (Dutch) on what was adapted."""
-    return _Without(definition, leaver).run()
+def without_participant(
+    definition: Definition, leaver: str, *, before: AllocationResult | None = None
+) -> tuple[Definition, tuple[str, ...]]:
+    """The same definition without ``leaver``, and notes (Dutch) on what was adapted.
+
+    ``before`` is the result of ``definition`` if already computed: its amounts decide who takes
+    over a rounding difference of the leaver (computed here when needed)."""
+    return _Without(definition, leaver, before).run()
 
 
 # --- the methods ------------------------------------------------------------------------------
@@ -275,8 +284,10 @@ def _decimal(fraction: Fraction) -> Decimal:
 
 
 class _Without:
-    def __init__(self, definition: Definition, leaver: str) -> None:
-        self.definition, self.leaver = definition, leaver
+    def __init__(
+        self, definition: Definition, leaver: str, before: AllocationResult | None = None
+    ) -> None:
+        self.definition, self.leaver, self.before = definition, leaver, before
         self.inputs = definition.inputs
         self.notes: list[str] = []
         if leaver not in self.inputs.names:
@@ -300,12 +311,13 @@ class _Without:
     def run(self) -> tuple[Definition, tuple[str, ...]]:
         inputs = self._inputs()
         steps = tuple(self._step(step) for step in self.definition.steps)
-        self._rounding(self.definition.rounding, self.inputs.names, "de eindafronding")
+        rounding = self._rounding(self.definition.rounding, self.inputs.names, "de eindafronding")
         remaining = replace(
             self.definition,
             name=f"{self.definition.name or self.definition.code} (zonder {self.leaver})",
             steps=steps,
             inputs=inputs,
+            rounding=rounding,
         )
         return remaining, tuple(self.notes)
 
@@ -343,6 +355,15 @@ class _Without:
         return kept
 
     def _step(self, step: Step) -> Step:
+        adapted = self._adapted(step)
+        if step.rounding is None or isinstance(step, FixedAmounts | Floor):
+            return adapted
+        if step.level != PARTICIPANTS:
+            return adapted
+        what = f"de afronding van stap '{step.id}'"
+        return replace(adapted, rounding=self._rounding(step.rounding, step.targets, what))
+
+    def _adapted(self, step: Step) -> Step:
         leaver = self.leaver
         match step:
             case Allocation(level=level) if level != PARTICIPANTS:
@@ -364,7 +385,6 @@ class _Without:
                 for item in upfront:
                     self._amount(item.amount)
                 scope = self._scope(targets, step.per_group)
-                self._step_rounding(step, step.targets)
                 return replace(
                     step,
                     targets=targets,
@@ -374,7 +394,6 @@ class _Without:
             case Production():
                 targets = self._targets(step, step.targets)
                 self._amount(step.rate)
-                self._step_rounding(step, step.targets)
                 lines = tuple(
                     replace(line, key=self._key(line.key, PARTICIPANTS, targets, step.id))
                     for line in step.lines
@@ -385,7 +404,6 @@ class _Without:
                 self._amount(step.rate)
                 if step.base_amount is not None:
                     self._amount(step.base_amount)
-                self._step_rounding(step, step.targets)
                 return replace(step, targets=targets)
             case FixedAmounts():
                 amounts = tuple((name, amount) for name, amount in step.amounts if name != leaver)
@@ -402,7 +420,6 @@ class _Without:
                     )
                 targets = self._targets(step, step.targets)
                 self._amount(step.amount)
-                self._step_rounding(step, step.targets)
                 if leaver in step.targets:
                     self.notes.append(
                         f"stap '{step.id}': de overige deelnemers betalen samen het hele bedrag "
@@ -428,8 +445,10 @@ class _Without:
                 return replace(step, targets=targets)
         raise AssertionError(step)  # pragma: no cover - the parser only builds the kinds above
 
-    def _in_group(self, targets: tuple[str, ...]) -> bool:
-        return any(self.inputs.group_of(name) == self.group for name in targets)
+    def _in_group(self, targets: tuple[str, ...], group: str | None = None) -> bool:
+        """Whether a target besides the leaver is in ``group`` (default: the leaver's)."""
+        group = group or self.group
+        return any(self.inputs.group_of(name) == group for name in targets if name != self.leaver)
 
     def _scope(self, targets: tuple[str, ...], per_group: bool) -> tuple[str, ...]:
         """Among whom a fixed key's share of the leaver is spread."""
@@ -486,23 +505,74 @@ class _Without:
                 for term in terms:
                     self._amount(term)
 
-    def _step_rounding(self, step: Step, targets: tuple[str, ...]) -> None:
-        """Check a participant step's rounding (``targets``: the step's targets with the leaver)."""
-        if step.rounding is not None:
-            self._rounding(step.rounding, targets, f"de afronding van stap '{step.id}'")
-
-    def _rounding(self, rounding: Rounding, targets: tuple[str, ...], what: str) -> None:
+    def _rounding(self, rounding: Rounding, targets: tuple[str, ...], what: str) -> Rounding:
+        """The rounding without the leaver: a difference it took (named, per group or as
+        centre municipality) goes to the remaining participant with the largest share."""
         leaver = self.leaver
-        receivers = (
-            set(rounding.receiver.values())
-            if isinstance(rounding.receiver, Mapping)
-            else {rounding.receiver}
-        )
-        if leaver in receivers:
-            raise self.cannot(f"{leaver} krijgt het verschil van {what}", rounding.path)
-        if rounding.to_centre and self.is_centre and leaver in targets:
-            raise self.cannot(
-                f"{leaver} is centrumgemeente van groep '{self.group}' en krijgt het verschil "
-                f"van {what}",
-                rounding.path,
+        if rounding.to_centre:
+            if not (self.is_centre and self._in_group(targets)):
+                return rounding
+            receivers = {
+                group.code: group.centre
+                for group in self.inputs.groups
+                if group.centre is not None and self._in_group(targets, group.code)
+            }
+            return replace(
+                rounding,
+                receiver=self._replace_receiver(receivers, targets, what, centre=True),
+                to_centre=False,
             )
+        if isinstance(rounding.receiver, Mapping):
+            if leaver not in rounding.receiver.values():
+                return rounding
+            receiver = self._replace_receiver(dict(rounding.receiver), targets, what)
+            return replace(rounding, receiver=receiver)
+        if rounding.receiver != leaver:
+            return rounding
+        successor = self._largest(name for name in targets if name != leaver)
+        self._note_successor(what, successor)
+        return replace(rounding, receiver=successor)
+
+    def _replace_receiver(
+        self, receivers: dict[str, str], targets: tuple[str, ...], what: str, centre: bool = False
+    ) -> dict[str, str]:
+        """Per group: the leaver's place as receiver taken by its group's largest remaining
+        participant among ``targets``; a group with no one left needs no receiver."""
+        for group, name in list(receivers.items()):
+            if name != self.leaver:
+                continue
+            members = [
+                other
+                for other in targets
+                if other != self.leaver and self.inputs.group_of(other) == group
+            ]
+            if not members:
+                del receivers[group]
+                continue
+            receivers[group] = self._largest(members)
+            self._note_successor(what, receivers[group], group, centre=centre)
+        return receivers
+
+    def _largest(self, candidates) -> str:
+        """The candidate with the largest amount under the variant before the exit (the first
+        in the model's order on a tie)."""
+        if self.before is None:
+            self.before = allocate(self.definition)
+        amounts = self.before.amounts()
+        order = {name: index for index, name in enumerate(self.inputs.names)}
+        ranked = sorted(candidates, key=lambda name: (-amounts[name], order[name]))
+        return ranked[0]
+
+    def _note_successor(
+        self, what: str, successor: str, group: str = "", *, centre: bool = False
+    ) -> None:
+        assert self.before is not None  # set by _largest
+        amount = format_money(self.before.participant(successor).amount)
+        role = " als centrumgemeente" if centre else ""
+        where = f" van groep '{group}'" if group else ""
+        among = " van die groep" if group else ""
+        self.notes.append(
+            f"{what}: {self.leaver} kreeg het afrondingsverschil{role}{where}; nu krijgt "
+            f"{successor} het, de overblijvende deelnemer{among} met het grootste aandeel "
+            f"({amount})"
+        )

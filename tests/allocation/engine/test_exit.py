@@ -19,6 +19,7 @@ from allocation.engine import (
     parse_definition,
     without_participant,
 )
+from core.formatting import format_money
 
 from .vt2018 import result
 
@@ -104,13 +105,47 @@ def test_renkum_leaves_under_c1_the_others_pay_the_duvo_settlement() -> None:
     assert effect.after.exact_total == effect.before.exact_total
 
 
+def largest(result, names) -> str:
+    """The name with the largest amount in ``result`` (the first in its order on a tie)."""
+    amounts = result.amounts()
+    return max((name for name in amounts if name in names), key=lambda name: amounts[name])
+
+
+@pytest.mark.parametrize(
+    ("variant", "leaver", "group"),
+    [("A", "Arnhem", "CG"), ("A", "Ede", "VV"), ("A-jeugd", "Ede", "VV"), ("B", "Arnhem", "CG")],
+)
+def test_a_centre_municipality_leaves_and_the_largest_share_takes_the_rounding(
+    variant: str, leaver: str, group: str
+) -> None:
+    """The centre took its region's rounding difference; without it the remaining member of
+    the region with the largest amount under the variant takes it, and the fixed budget is
+    still allocated exactly."""
+    before = result(variant)
+    members = [name for name in before.group(group).members if name != leaver]
+    successor = largest(before, members)
+    effect = exit_effect(vt(variant), leaver)
+    assert effect.after.total == effect.before.total
+    assert effect.redistributed == effect.contribution
+    final = effect.after.rounding
+    assert successor in final.receivers and leaver not in final.receivers
+    assert any(
+        note.startswith("de eindafronding: ")
+        and f"{leaver} kreeg het afrondingsverschil als centrumgemeente van groep '{group}'" in note
+        and f"nu krijgt {successor} het" in note
+        for note in effect.notes
+    )
+    # the other region's centre keeps its own difference
+    others = {g.centre for g in before.groups if g.code != group}
+    assert others <= set(final.receivers)
+
+
 @pytest.mark.parametrize(
     ("variant", "leaver", "path", "fragment"),
     [
-        ("A", "Arnhem", "afronding", "centrumgemeente van groep 'CG'"),
-        ("A", "Ede", "afronding", "centrumgemeente van groep 'VV'"),
         ("C1", "Ede", "stappen[4].ontvanger", "ontvangt de verrekening in stap 'duvo_ede'"),
-        ("B", "Arnhem", "afronding", "krijgt het verschil van de eindafronding"),
+        ("C1", "Arnhem", "stappen[3].ontvanger", "ontvangt de verrekening in stap 'duvo_arnhem'"),
+        ("C2", "Arnhem", "stappen[3].ontvanger", "ontvangt de verrekening in stap 'duvo_arnhem'"),
     ],
 )
 def test_a_leaver_the_variant_cannot_do_without(
@@ -268,20 +303,6 @@ def test_fixed_amounts_of_the_leaver_go() -> None:
             "stappen[0].sleutel.vast",
             "geeft alleen c een aandeel",
         ),
-        (
-            [
-                {
-                    "id": "x",
-                    "soort": "verdeling",
-                    "bedrag": 10,
-                    "sleutel": {"maat": "m"},
-                    "afronding": {"eenheid": 1, "verschil": {"naar": "e"}},
-                }
-            ],
-            "e",
-            "stappen[0].afronding",
-            "e krijgt het verschil van de afronding van stap 'x'",
-        ),
     ],
 )
 def test_what_the_model_cannot_do_without(
@@ -291,6 +312,45 @@ def test_what_the_model_cannot_do_without(
         without_participant(small(steps), leaver)
     assert caught.value.path == path
     assert fragment in caught.value.message
+
+
+def test_a_named_receiver_of_a_step_rounding_is_succeeded_by_the_largest_share() -> None:
+    step = {
+        "id": "x",
+        "soort": "verdeling",
+        "bedrag": 10,
+        "sleutel": {"maat": "m"},
+        "afronding": {"eenheid": 1, "verschil": {"naar": "e"}},
+    }
+    definition = small([step])
+    before = allocate(definition)
+    successor = largest(before, ["a", "b", "c", "d"])
+    remaining, notes = without_participant(definition, "e")
+    after = allocate(remaining)
+    assert after.step("x").rounding.receivers == (successor,)
+    assert after.total == 10
+    assert notes == (
+        "de afronding van stap 'x': e kreeg het afrondingsverschil; nu krijgt "
+        f"{successor} het, de overblijvende deelnemer met het grootste aandeel "
+        f"({format_money(before.participant(successor).amount)})",
+    )
+
+
+def test_a_receiver_per_group_is_succeeded_within_its_group() -> None:
+    step = {
+        "id": "x",
+        "soort": "verdeling",
+        "per_groep": True,
+        "bedrag": 100,
+        "sleutel": {"maat": "m"},
+        "afronding": {"eenheid": 1, "per_groep": True, "verschil": {"naar": {"G": "b", "H": "e"}}},
+    }
+    definition = small([step])
+    before = allocate(definition)
+    remaining, notes = without_participant(definition, "b")
+    after = allocate(remaining)
+    assert set(after.step("x").rounding.receivers) == {largest(before, ["a", "c"]), "e"}
+    assert "van groep 'G'" in notes[0] and "van die groep" in notes[0]
 
 
 def test_the_only_member_of_a_group_cannot_leave() -> None:
@@ -317,9 +377,10 @@ UNITS = ["0.01", "1", "100"]
 
 
 @st.composite
-def fixed_budget_models(draw: st.DrawFn) -> tuple[Definition, str]:
+def fixed_budget_models(draw: st.DrawFn, centre: bool = False) -> tuple[Definition, str]:
     """A fixed budget over two groups (fixed shares), within each by a measure, rounded per
-    group to the centre or by largest remainder; a non-centre leaver in a group of ≥ 2."""
+    group to the centre or by largest remainder; a leaver in a group of ≥ 2 (its centre G0
+    with ``centre``, else another member)."""
     sizes = [draw(st.integers(2, 6)), draw(st.integers(1, 6))]
     participants, values = [], {}
     for group, size in zip(("G", "H"), sizes, strict=True):
@@ -360,7 +421,7 @@ def fixed_budget_models(draw: st.DrawFn) -> tuple[Definition, str]:
             "afronding": rounding,
         }
     )
-    leaver = f"G{draw(st.integers(1, sizes[0] - 1))}"
+    leaver = "G0" if centre else f"G{draw(st.integers(1, sizes[0] - 1))}"
     return definition, leaver
 
 
@@ -377,6 +438,21 @@ def test_with_a_fixed_budget_the_others_pay_the_same_total(model: tuple) -> None
     for e in effect.effects:
         if e.name.startswith("H"):
             assert e.difference == 0
+
+
+@fast
+@given(fixed_budget_models(centre=True))
+def test_when_the_centre_leaves_the_largest_share_takes_its_rounding(model: tuple) -> None:
+    definition, leaver = model
+    effect = exit_effect(definition, leaver)
+    assert effect.after.total == effect.before.total
+    assert effect.redistributed == effect.contribution
+    for group in effect.after.groups:
+        assert group.amount == effect.before.group(group.code).amount
+    if definition.rounding.to_centre:
+        members = [name for name in effect.before.group("G").members if name != leaver]
+        assert largest(effect.before, members) in effect.after.rounding.receivers
+        assert "H0" in effect.after.rounding.receivers
 
 
 @fast
