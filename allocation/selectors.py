@@ -72,7 +72,8 @@ def comparison(
     saved: the same comparison over the proposed inputs or definitions."""
     inputs = inputs if inputs is not None else model_inputs(model)
     variants = variants if variants is not None else list(model.variants.all())
-    results = [engine.allocate(variant_definition(v, inputs)) for v in variants]
+    shared = engine.parse_inputs(inputs)  # read once for all variants
+    results = [engine.allocate(engine.build_definition(v.definition, shared)) for v in variants]
     return build_comparison(model, variants, results, inputs)
 
 

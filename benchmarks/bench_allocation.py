@@ -5,8 +5,10 @@ Run: .venv/bin/python benchmarks/bench_allocation.py [--runs N]
 Times, as the median of several runs:
   1. the five Veilig Thuis Gelderland-Midden 2018 variants (load, validate and allocate);
   2. a synthetic model of 342 municipalities in 25 regions with 12 service lines, in five
-     variants shaped like the Veilig Thuis ones (budget: under 1 second for all five).
-Prints figures only; it asserts nothing about time.
+     variants shaped like the Veilig Thuis ones. Budget: recomputing all five variants as the
+     site does — the inputs read once, each variant's steps validated, all allocated — in at
+     most 100 ms (issue 12; each variant reading its own copy of the inputs is shown too).
+Prints figures against the budget; it asserts nothing about time.
 """
 
 from __future__ import annotations
@@ -26,10 +28,14 @@ from allocation.engine import (
     DATA_DIR,
     VT2018_VARIANTS,
     allocate,
+    build_definition,
     load_definition_file,
     parse_definition,
+    parse_inputs,
     result_to_dict,
 )
+
+BUDGET_MS = 100
 
 MUNICIPALITIES = 342
 REGIONS = 25
@@ -216,6 +222,14 @@ def main() -> None:
         lambda: [parse_definition(d) for d in documents.values()], runs
     )
     synthetic_engine = median_seconds(lambda: [allocate(d) for d in parsed.values()], runs)
+
+    def recompute() -> list[object]:
+        """What a page or preview does: the inputs once, then every variant on them."""
+        inputs = parse_inputs(next(iter(documents.values()))["invoer"])
+        models = [{k: v for k, v in d.items() if k != "invoer"} for d in documents.values()]
+        return [allocate(build_definition(m, inputs)) for m in models]
+
+    site = median_seconds(recompute, runs)
     per_variant = {
         code: median_seconds(lambda d=definition: allocate(d), runs)
         for code, definition in parsed.items()
@@ -240,8 +254,12 @@ def main() -> None:
         print(f"    variant {code:<3} {seconds * ms:8.1f} ms  ({lines} trail lines)")
     print(f"  result_to_dict 5 variants    {export * ms:8.1f} ms")
     total = synthetic_parse + synthetic_engine
-    verdict = "within" if total < 1 else "OVER"
-    print(f"  validate + allocate          {total * ms:8.1f} ms  ({verdict} the 1 s budget)")
+    print(f"  validate + allocate          {total * ms:8.1f} ms  (each variant its own inputs)")
+    verdict = "within" if site * ms <= BUDGET_MS else "OVER"
+    print(
+        f"  recompute all 5 variants     {site * ms:8.1f} ms  "
+        f"(inputs read once; {verdict} the {BUDGET_MS} ms budget)"
+    )
 
 
 if __name__ == "__main__":

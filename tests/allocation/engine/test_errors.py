@@ -233,6 +233,24 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], object], str, str]] = [
         "een maat kan niet negatief zijn",
     ),
     (
+        "negative measure in a period",
+        lambda d: d["invoer"]["maten"]["zaken"]["waarden"]["Bb"].update({"2017": -4}),
+        "invoer.maten.zaken.waarden.Bb.2017",
+        "een maat kan niet negatief zijn",
+    ),
+    (
+        "a float in a period",
+        lambda d: d["invoer"]["maten"]["zaken"]["waarden"]["Aa"].update({"2016": 1.5}),
+        "invoer.maten.zaken.waarden.Aa.2016",
+        "verwacht een exact getal",
+    ),
+    (
+        "a measure's values not an object",
+        lambda d: d["invoer"]["maten"]["inwoners"].update(waarden=[100, 50]),
+        "invoer.maten.inwoners.waarden",
+        "verwacht een object",
+    ),
+    (
         "periodic measure without periods",
         lambda d: d["stappen"][1].update(sleutel={"maat": "zaken"}),
         "stappen[1].sleutel.maat",
