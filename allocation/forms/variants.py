@@ -156,6 +156,7 @@ class StepForm(forms.Form):
                 label="Wie het verschil draagt", help_text="Een gemeente, of centrum.", **text
             )
             f["component"] = forms.CharField(label="Onderdeel (component)", **text)
+        self._disclose()
 
     def _amount(self, name: str, label: str, choices: dict) -> None:
         self.fields[f"{name}_bron"] = forms.ChoiceField(
@@ -173,6 +174,36 @@ class StepForm(forms.Form):
         self.fields[f"{name}_tarief"] = forms.CharField(
             label=f"{label}: uurtarief (parameter)", required=False, max_length=60
         )
+
+    def _disclose(self) -> None:
+        """Mark the fields that only matter for one choice of a select in the same step (the
+        key's kind, the amount's source): `static/js/disclose.js` hides them until that choice
+        is made, so the officer sees the fields of the chosen kind only. Without JavaScript
+        every field shows."""
+        shown_for = {
+            "sleutel_maat": ("sleutel_soort", "maat"),
+            "sleutel_perioden": ("sleutel_soort", "maat"),
+            "sleutel_vast": ("sleutel_soort", "vast"),
+            "sleutel_stap": ("sleutel_soort", "stap"),
+            **{
+                f"mix_{row}_{part}": ("sleutel_soort", "mix")
+                for row in range(editor.MIX_ROWS)
+                for part in ("gewicht", "maat")
+            },
+            **{
+                f"{name}_{part}": (f"{name}_bron", sources)
+                for name in ("bedrag", "tarief")
+                for part, sources in (
+                    ("waarde", "parameter stap bedrag diensten"),
+                    ("tarief", "diensten"),
+                )
+            },
+        }
+        for field, (controller, values) in shown_for.items():
+            if field in self.fields and controller in self.fields:
+                self.fields[field].widget.attrs.update(
+                    {"data-toon-bij": self.add_prefix(controller), "data-toon-waarden": values}
+                )
 
     @staticmethod
     def _initial(step: dict) -> dict[str, Any]:

@@ -367,7 +367,11 @@ class VariantDeleteView(CoordinatorMixin, View):
             "history_id": history_id,
             "code": stored.code,
         }
-        messages.success(request, f"Variant {stored.code} is verwijderd.")
+        messages.success(
+            request,
+            f"Variant {stored.code} is verwijderd; met “Variant {stored.code} terugzetten” "
+            "zet u hem terug.",
+        )
         return HttpResponseRedirect(_compare_url(model, municipality_slug))
 
 
