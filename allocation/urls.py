@@ -75,5 +75,8 @@ urlpatterns = [
         name="settlement-delete",
     ),
     path(f"{MODEL}ingroeiregeling/", views.PhaseInView.as_view(), name="phase-in"),
+    path(f"{MODEL}indexatie/", views.IndexationView.as_view(), name="indexation"),
+    path(f"{MODEL}modules/", views.ModulesView.as_view(), name="modules"),
+    path(f"{MODEL}uittreding/", views.ExitView.as_view(), name="exit"),
     path(f"{MODEL}<variant:variant>/", views.ExplanationView.as_view(), name="explain"),
 ]

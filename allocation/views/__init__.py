@@ -1,10 +1,12 @@
 """The verdeelmodel pages, one module per topic: the comparison, adopting and the explanation
 (`comparison`), the inputs (`inputs`), the variant editor (`variants`), kept settlements
-(`settlements`)."""
+(`settlements`), the ingroeiregeling (`phasein`) and the coördinator's computation pages —
+indexatie, modules, uittreding (`scenarios`)."""
 
 from .comparison import AdoptVariantView, ComparisonView, ExplanationView, broken
 from .inputs import InputsView, MeasureEditView
 from .phasein import PhaseInView
+from .scenarios import ExitView, IndexationView, ModulesView
 from .settlements import (
     SettlementDeleteView,
     SettlementEditView,
@@ -24,9 +26,12 @@ from .variants import (
 __all__ = [
     "AdoptVariantView",
     "ComparisonView",
+    "ExitView",
     "ExplanationView",
+    "IndexationView",
     "InputsView",
     "MeasureEditView",
+    "ModulesView",
     "PhaseInView",
     "SettlementDeleteView",
     "SettlementEditView",

@@ -284,6 +284,23 @@ CASES = [
         ALL_200,
     ),
     Case(
+        "allocation:indexation",
+        lambda w: (
+            f"{A}/2018/verdeelmodel/indexatie/?basis=3934300&loonindex=3&loongewicht=70"
+            "&prijsindex=2&prijsgewicht=30&variant=A"
+        ),
+        COORDINATOR_ONLY,
+    ),
+    Case("allocation:modules", lambda w: f"{A}/2018/verdeelmodel/modules/", COORDINATOR_ONLY),
+    Case(
+        "allocation:exit",
+        lambda w: (
+            f"{A}/2018/verdeelmodel/uittreding/?variant=A&uittreder=Renkum&jaren=5"
+            "&afbouw=20&aandeel_vaste_kosten=100&overbruggingsjaren=5"
+        ),
+        COORDINATOR_ONLY,
+    ),
+    Case(
         "allocation:variant-new",
         lambda w: f"{A}/2018/verdeelmodel/varianten/nieuw/",
         COORDINATOR_ONLY,
