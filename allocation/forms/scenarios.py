@@ -20,6 +20,28 @@ MAX_MODULES = 3
 EQUAL = "gelijk"
 
 
+def years_field(label: str, *, high: int, **kwargs) -> forms.IntegerField:
+    """A number of years, typed in a text box (a number box is too small and spins)."""
+    return forms.IntegerField(
+        label=label,
+        min_value=1,
+        max_value=high,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+def grouped_summary(form: forms.Form, groups: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """The error summary with the group of a field before its label ("Module 2 – Naam"), so
+    each message names its field also where labels repeat across fieldsets."""
+    by_anchor = {form[name].auto_id: group for name, group in groups.items()}
+    items = []
+    for anchor, label, text in error_items(form):
+        group = by_anchor.get(anchor.removesuffix("_0"))
+        items.append((anchor, f"{group} – {label}" if group else label, text))
+    return items
+
+
 def percent_field(label: str, *, low: int, high: int, **kwargs) -> DutchDecimalField:
     """A percentage between `low` and `high` (`3,2`, `3,2%`), to four decimals."""
     return DutchDecimalField(
@@ -30,6 +52,11 @@ def percent_field(label: str, *, low: int, high: int, **kwargs) -> DutchDecimalF
         max_value=high,
         **kwargs,
     )
+
+
+def share_field(label: str, default: int, help_text: str = "") -> DutchDecimalField:
+    """A share of 0 to 100%, with its default."""
+    return percent_field(label, low=0, high=100, initial=Decimal(default), help_text=help_text)
 
 
 class ScenarioForm(ErrorSummaryMixin, forms.Form):
@@ -49,18 +76,14 @@ class IndexationForm(ScenarioForm):
 
     basis = DutchDecimalField(label="Basisbudget (€)", min_value=0)
     loonindex = percent_field("Loonindex (%)", low=-50, high=100)
-    loongewicht = percent_field("Gewicht lonen (%)", low=0, high=100, initial=Decimal(WAGE_WEIGHT))
+    loongewicht = share_field("Gewicht lonen (%)", WAGE_WEIGHT)
     prijsindex = percent_field("Prijsindex (%)", low=-50, high=100)
-    prijsgewicht = percent_field(
-        "Gewicht prijzen (%)", low=0, high=100, initial=Decimal(PRICE_WEIGHT)
-    )
-    jaren = forms.IntegerField(
-        label="Aantal jaren (optioneel)",
+    prijsgewicht = share_field("Gewicht prijzen (%)", PRICE_WEIGHT)
+    jaren = years_field(
+        "Aantal jaren (optioneel)",
+        high=10,
         required=False,
-        min_value=1,
-        max_value=10,
-        help_text="Leeg: één jaar. Meer jaren: elk jaar dezelfde indexcijfers op het "
-        "geïndexeerde budget van het jaar ervoor.",
+        help_text="Leeg: één jaar. Meer jaren: elk jaar op het budget van het jaar ervoor.",
     )
     variant = forms.ChoiceField(label="Variant")
 
@@ -107,7 +130,9 @@ class ModuleForm(ScenarioForm):
     bedrag = DutchDecimalField(label="Bedrag (€)", required=False, min_value=0)
     sleutel = forms.ChoiceField(label="Verdelen naar", required=False)
     deelnemers = forms.MultipleChoiceField(
-        label="Deelnemers", required=False, widget=forms.CheckboxSelectMultiple
+        label="Deelnemers",
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "municipality-list"}),
     )
 
     def __init__(
@@ -150,59 +175,47 @@ class ModuleForm(ScenarioForm):
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """The summary names the module too: "Module 2 – Bedrag (€)"."""
-        return [
-            (anchor, f"{self.legend} – {label}", text) for anchor, label, text in error_items(self)
-        ]
+        return grouped_summary(self, dict.fromkeys(self.fields, self.legend))
 
 
 class ExitForm(ScenarioForm):
     """Which municipality leaves under which variant, and the parameters of the two
     indications of its exit sum (defaults stated in the help texts)."""
 
+    # the fieldset of each parameter of the two methods
+    METHODS = {
+        "jaren": "Methode a",
+        "afbouw": "Methode a",
+        "aandeel_vaste_kosten": "Methode b",
+        "overbruggingsjaren": "Methode b",
+        "directe_kosten": "Methode b",
+    }
     # the engine's names of its parameters (a DefinitionError's path) that are fields here
-    ENGINE_FIELDS = frozenset(
-        (
-            "uittreder",
-            "jaren",
-            "afbouw",
-            "overbruggingsjaren",
-            "aandeel_vaste_kosten",
-            "directe_kosten",
-        )
-    )
+    ENGINE_FIELDS = frozenset({"uittreder", *METHODS})
 
     variant = forms.ChoiceField(label="Variant")
     uittreder = forms.ChoiceField(label="Uittredende gemeente")
-    jaren = forms.IntegerField(
-        label="Methode a: aantal jaren",
-        min_value=1,
-        max_value=20,
-        initial=EXIT_YEARS,
-        help_text=f"Standaard {EXIT_YEARS} jaar.",
+    jaren = years_field(
+        "Aantal jaren", high=20, initial=EXIT_YEARS, help_text=f"Standaard {EXIT_YEARS} jaar."
     )
-    afbouw = percent_field(
-        "Methode a: afbouw per jaar (%)",
-        low=0,
-        high=100,
-        initial=Decimal(EXIT_DECLINE),
-        help_text=f"Standaard {EXIT_DECLINE}% per jaar: 100%, 80%, 60%, 40%, 20%.",
+    afbouw = share_field(
+        "Afbouw per jaar (%)",
+        EXIT_DECLINE,
+        f"Standaard {EXIT_DECLINE}% per jaar: 100%, 80%, 60%, 40%, 20%.",
     )
-    aandeel_vaste_kosten = percent_field(
-        "Methode b: aandeel vaste kosten (%)",
-        low=0,
-        high=100,
-        initial=Decimal(EXIT_FIXED_SHARE),
-        help_text=f"Standaard {EXIT_FIXED_SHARE}%: de hele bijdrage blijft als kosten achter.",
+    aandeel_vaste_kosten = share_field(
+        "Aandeel vaste kosten (%)",
+        EXIT_FIXED_SHARE,
+        f"Standaard {EXIT_FIXED_SHARE}%: de hele bijdrage blijft als kosten achter.",
     )
-    overbruggingsjaren = forms.IntegerField(
-        label="Methode b: overbruggingsperiode (jaren)",
-        min_value=1,
-        max_value=20,
+    overbruggingsjaren = years_field(
+        "Overbruggingsperiode (jaren)",
+        high=20,
         initial=EXIT_BRIDGING_YEARS,
         help_text=f"Standaard {EXIT_BRIDGING_YEARS} jaar.",
     )
     directe_kosten = DutchDecimalField(
-        label="Methode b: directe kosten per jaar (€, optioneel)",
+        label="Directe kosten per jaar (€, optioneel)",
         required=False,
         min_value=0,
         help_text="Leeg: de bijdrage × het aandeel vaste kosten.",
@@ -219,3 +232,7 @@ class ExitForm(ScenarioForm):
         super().__init__(query, **kwargs)
         self.fields["variant"].choices = variants
         self.fields["uittreder"].choices = [(name, name) for name in participants]
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """The method's name before a parameter's label: "Methode a – Afbouw per jaar (%)"."""
+        return grouped_summary(self, self.METHODS)

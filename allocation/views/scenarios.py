@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.views import View
 
 from allocation import engine, selectors
+from allocation.comparison import Comparison
 from allocation.consistency import BUDGET, parameter_value
 from allocation.forms.scenarios import (
     EQUAL,
@@ -47,7 +48,7 @@ class Scenario:
 
     model: AllocationModel
     inputs: dict
-    comparison: object  # allocation.comparison.Comparison
+    comparison: Comparison
 
     @property
     def names(self) -> list[str]:
@@ -203,14 +204,14 @@ def with_parameter(inputs: dict, code: str, value: Decimal) -> dict:
 
 def indexation_words(step: engine.Indexation) -> str:
     """One year's indexation in words and figures, as a finance officer would check it."""
+    base = format_money(step.base, decimals_of(step.base))
     factors = " + ".join(
         f"{format_percent(c.weight * HUNDRED)} × {format_percent(c.index)}" for c in step.components
     )
     parts = " + ".join(f"{format_money(c.amount, 2)} ({c.name})" for c in step.components)
     return (
-        f"{format_money(step.base, 2)} × (1 + {factors}) = {format_money(step.base, 2)} × "
-        f"(1 + {format_percent(step.percentage)}) = {format_money(step.base, 2)} + {parts} = "
-        f"{format_money(step.indexed, 2)}"
+        f"{base} × (1 + {factors}) = {base} × (1 + {format_percent(step.percentage)}) = "
+        f"{base} + {parts} = {format_money(step.indexed, 2)}"
     )
 
 
@@ -256,7 +257,11 @@ class IndexationView(ScenarioView):
             engine.IndexComponent("prijzen", data["prijsgewicht"] / HUNDRED, data["prijsindex"]),
         ]
         years = range(model.year + 1, model.year + 1 + (data.get("jaren") or 1))
-        series = engine.index_series(data["basis"], dict.fromkeys(years, components))
+        try:
+            series = engine.index_series(data["basis"], dict.fromkeys(years, components))
+        except engine.DefinitionError as exc:  # the form checks what the engine asks; a guard
+            form.add_error(None, engine_message(exc))
+            return [form], context
         context.update(
             series=series,
             last_year=series.years[-1].year,
