@@ -12,4 +12,5 @@ RESERVED_VARIANT_CODES = (
     "indexatie",
     "modules",
     "verrekeningen",
+    "publiceren",
 )

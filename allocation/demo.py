@@ -11,7 +11,8 @@ VT_VARIANT_DIR = engine.DATA_DIR / "vt2018"
 
 def load_allocation_demo() -> AllocationModel:
     """The Veilig Thuis Gelderland-Midden 2018 model with its five variants; variant A, "de
-    huidige verdeling (toegepast 2017)", is the adopted one."""
+    huidige verdeling (toegepast 2017)", is the adopted one; published as version 1, as the
+    report was."""
     inputs = engine.read_document(VT_VARIANT_DIR / "invoer.json")
     published = engine.read_document(engine.DATA_DIR / "vt2018_published.json")
     variants = []
@@ -36,6 +37,7 @@ def load_allocation_demo() -> AllocationModel:
         cost_price={"salarismix": published["kostprijs"]["salarismix"]},
         adopted_code="A",
     )
+    services.record_publication(model=model, note="Het rapport van 2017 met de vijf varianten")
     for participation in Participation.objects.filter(partnership=partnership):
         YearRecord.objects.get_or_create(
             participation=participation,

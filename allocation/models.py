@@ -270,3 +270,45 @@ class SettlementLine(models.Model):
     @property
     def magnitude(self):
         return abs(self.amount)
+
+
+class AllocationPublication(models.Model):
+    """A published state of a verdeelmodel: its inputs (with the measures) and its variants as
+    they were when the coordinator published them. The public comparison, explanations, PDF
+    and exports read the newest one, so the coordinator can work on the model — a new budget,
+    a variant D — without the public seeing it; a publication never changes (a new state is a
+    new publication, numbered), and older ones stay readable."""
+
+    model = models.ForeignKey(
+        AllocationModel, on_delete=models.CASCADE, related_name="publications"
+    )
+    number = models.PositiveIntegerField("versie")
+    inputs = models.JSONField("invoer", encoder=DjangoJSONEncoder)
+    # [{"code", "name", "omschrijving", "definition", "order", "adopted"}], in the page's order
+    variants = models.JSONField("varianten", encoder=DjangoJSONEncoder)
+    note = models.CharField("toelichting", max_length=300, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="gepubliceerd door",
+    )
+    published_at = models.DateTimeField("gepubliceerd op", default=timezone.now)
+
+    class Meta:
+        verbose_name = "publicatie van een verdeelmodel"
+        verbose_name_plural = "publicaties van verdeelmodellen"
+        ordering = ["model", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "number"], name="publication_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model}: versie {self.number}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValidationError("Een gepubliceerde versie verandert niet; publiceer opnieuw.")
+        super().save(*args, **kwargs)

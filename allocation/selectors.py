@@ -6,9 +6,11 @@ live in `allocation.comparison`; these functions fetch what they need and call t
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 
 from collaborations.models import Municipality, Participation
@@ -16,7 +18,14 @@ from collaborations.permissions import User, can_read_drafts
 
 from . import engine
 from .comparison import Comparison, Contribution, build_comparison, settle
-from .models import AllocationModel, AllocationVariant, Measure, Settlement, SettlementLine
+from .models import (
+    AllocationModel,
+    AllocationPublication,
+    AllocationVariant,
+    Measure,
+    Settlement,
+    SettlementLine,
+)
 from .permissions import can_manage_allocation
 
 
@@ -75,6 +84,152 @@ def comparison(
     shared = engine.parse_inputs(inputs)  # read once for all variants
     results = [engine.allocate(engine.build_definition(v.definition, shared)) for v in variants]
     return build_comparison(model, variants, results, inputs)
+
+
+@dataclass(frozen=True)
+class ModelState:
+    """A verdeelmodel as one reader sees it. The coordinator works on the model itself (the
+    working state); everyone else reads its newest publication, or the one asked for. For a
+    publication `model` is an unsaved copy holding the published name, source, inputs and cost
+    price, and `variants` are unsaved variants: the same comparison, explanation and PDF code
+    serves both."""
+
+    model: AllocationModel
+    variants: list[AllocationVariant]
+    inputs: dict
+    publication: AllocationPublication | None  # what is shown; None: the working state
+    latest: AllocationPublication | None  # the newest publication, for the banner
+
+    @property
+    def working(self) -> bool:
+        return self.publication is None
+
+    def variant(self, code: str) -> AllocationVariant | None:
+        return next((v for v in self.variants if v.code == code), None)
+
+    def comparison(self) -> Comparison:
+        return comparison(self.model, inputs=self.inputs, variants=self.variants)
+
+
+def publications(model: AllocationModel) -> list[AllocationPublication]:
+    """Newest first, with who published them."""
+    return list(model.publications.select_related("published_by"))
+
+
+def _published_state(
+    model: AllocationModel, publication: AllocationPublication, latest
+) -> ModelState:
+    snapshot = publication.inputs
+    copy = AllocationModel(
+        pk=model.pk,
+        partnership=model.partnership,
+        year=model.year,
+        name=snapshot.get("model", {}).get("name", model.name),
+        bron=snapshot.get("model", {}).get("bron", model.bron),
+        inputs={k: v for k, v in snapshot["invoer"].items() if k != "maten"},
+        cost_price=snapshot.get("model", {}).get("cost_price", {}),
+    )
+    variants = [
+        AllocationVariant(
+            model=copy,
+            code=v["code"],
+            name=v["name"],
+            omschrijving=v.get("omschrijving", ""),
+            definition=v["definition"],
+            order=v.get("order", 0),
+            adopted=v.get("adopted", False),
+        )
+        for v in publication.variants
+    ]
+    return ModelState(copy, variants, snapshot["invoer"], publication, latest)
+
+
+def model_state(
+    model: AllocationModel, user: User, *, number: int | None = None
+) -> ModelState | None:
+    """What `user` sees of the model: version `number` when asked (Http404 if there is none),
+    else the working state for its managers and the newest publication for everyone else;
+    None when nothing is published yet."""
+    latest = model.publications.select_related("published_by").first()
+    if number is not None:
+        asked = model.publications.select_related("published_by").filter(number=number).first()
+        if asked is None:
+            raise Http404(f"Er is geen versie {number} van dit verdeelmodel.")
+        return _published_state(model, asked, latest)
+    if can_manage_allocation(user, model.partnership):
+        variants = list(model.variants.all())
+        return ModelState(model, variants, model_inputs(model), None, latest)
+    if latest is None:
+        return None
+    return _published_state(model, latest, latest)
+
+
+def publication_snapshot(model: AllocationModel) -> tuple[dict, list[dict]]:
+    """The working state as a publication keeps it: inputs with measures, and the variants."""
+    inputs = {
+        "invoer": model_inputs(model),
+        "model": {"name": model.name, "bron": model.bron, "cost_price": model.cost_price},
+    }
+    variants = [
+        {
+            "code": v.code,
+            "name": v.name,
+            "omschrijving": v.omschrijving,
+            "definition": v.definition,
+            "order": v.order,
+            "adopted": v.adopted,
+        }
+        for v in model.variants.all()
+    ]
+    return inputs, variants
+
+
+def unpublished_changes(model: AllocationModel, latest: AllocationPublication | None) -> list[str]:
+    """In words, what the working state has that the newest publication does not: the
+    coordinator sees it before publishing, the public does not see it at all."""
+    if latest is None:
+        return ["Er is nog niets gepubliceerd: alleen de coördinator ziet dit verdeelmodel."]
+    inputs, variants = publication_snapshot(model)
+    old_inputs = latest.inputs
+    changes = []
+    now, then = inputs["invoer"], old_inputs["invoer"]
+    if _plain(now.get("parameters")) != _plain(then.get("parameters")):
+        changes.append("de begroting of de parameters")
+    changed = sorted(
+        code
+        for code in set(now.get("maten", {})) | set(then.get("maten", {}))
+        if _plain(now.get("maten", {}).get(code)) != _plain(then.get("maten", {}).get(code))
+    )
+    if changed:
+        changes.append("de maten " + ", ".join(changed))
+    if _plain({k: v for k, v in now.items() if k not in ("parameters", "maten")}) != _plain(
+        {k: v for k, v in then.items() if k not in ("parameters", "maten")}
+    ):
+        changes.append("de deelnemers, regio's of diensten")
+    old = {v["code"]: v for v in latest.variants}
+    new = {v["code"]: v for v in variants}
+    for code in sorted(set(new) - set(old)):
+        changes.append(f"variant {code} is nieuw")
+    for code in sorted(set(old) - set(new)):
+        changes.append(f"variant {code} is verwijderd")
+    for code in sorted(set(old) & set(new)):
+        if _plain({**old[code], "adopted": None}) != _plain({**new[code], "adopted": None}):
+            changes.append(f"variant {code} is gewijzigd")
+    adopted = (
+        next((c for c, v in new.items() if v["adopted"]), None),
+        next((c for c, v in old.items() if v["adopted"]), None),
+    )
+    if adopted[0] != adopted[1]:
+        changes.append(
+            f"vastgesteld is nu variant {adopted[0]}" if adopted[0] else "geen variant vastgesteld"
+        )
+    return changes
+
+
+def _plain(value: object) -> object:
+    """A JSON value as it is stored (Decimals as text): the working state and a publication
+    read back from the database compare equal when they hold the same figures."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
 
 
 def adopted_contribution(participation: Participation, year: int) -> Contribution | None:

@@ -11,6 +11,7 @@ import core.converters  # noqa: F401 - registers <year:…>
 
 from . import views
 from .constants import RESERVED_VARIANT_CODES
+from .views.publication import PublishView
 
 app_name = "allocation"
 
@@ -34,6 +35,7 @@ MODEL = "<slug:municipality_slug>/samenwerkingen/<slug:slug>/<year:year>/verdeel
 urlpatterns = [
     path(MODEL, views.ComparisonView.as_view(), name="compare"),
     path(f"{MODEL}vaststellen/", views.AdoptVariantView.as_view(), name="adopt"),
+    path(f"{MODEL}publiceren/", PublishView.as_view(), name="publish"),
     path(f"{MODEL}invoer/", views.InputsView.as_view(), name="inputs"),
     path(f"{MODEL}maten/nieuw/", views.MeasureEditView.as_view(), name="measure-new"),
     path(f"{MODEL}maten/<slug:code>/", views.MeasureEditView.as_view(), name="measure"),

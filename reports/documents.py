@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from allocation import selectors as allocation_selectors
 from allocation.comparison import cost_price_view
 
 from .selectors.year import version_context, year_context
@@ -51,7 +50,11 @@ def _year_html(participation, year: int, context: dict) -> str:
     return render_to_string("reports/year_pdf.html", context)
 
 
-def comparison_report_html(participation, model) -> str:
+def comparison_report_html(participation, state) -> str:
+    """The comparison of a verdeelmodel as the reader may see it (`allocation.selectors.
+    model_state`): a publication, or the coordinator's working state, marked as such."""
+    model = state.model
+    comparison = state.comparison()
     return render_to_string(
         "reports/comparison_pdf.html",
         {
@@ -60,11 +63,12 @@ def comparison_report_html(participation, model) -> str:
             "partnership": participation.partnership,
             "year": model.year,
             "status": "Vastgestelde variant"
-            if any(v.adopted for v in model.variants.all())
+            if comparison.adopted
             else "Nog geen variant vastgesteld",
             "generated": timezone.localtime(),
             "model": model,
-            "comparison": allocation_selectors.comparison(model),
+            "state": state,
+            "comparison": comparison,
             "cost": cost_price_view(model),
         },
     )

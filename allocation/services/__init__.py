@@ -1,7 +1,9 @@
 """Every write of the allocation app, one module per topic: the stored model and adopting a
 variant (`stored`), the inputs (`inputs`), the variant editor (`variants`), kept settlements
-(`settlements`). Keyword-only, atomic, validated, permission-checked."""
+(`settlements`), publishing the model (`publication`). Keyword-only, atomic, validated,
+permission-checked."""
 
+from .publication import publish_allocation_model, record_publication
 from .settlements import (
     correct_settlement,
     delete_settlement,
@@ -15,6 +17,8 @@ __all__ = [
     "adopt_variant",
     "correct_settlement",
     "delete_settlement",
+    "publish_allocation_model",
+    "record_publication",
     "restore_settlement",
     "save_allocation_model",
     "save_settlement",

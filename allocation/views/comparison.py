@@ -30,8 +30,11 @@ class ComparisonView(View):
     def get(self, request, municipality_slug, slug, year):
         participation = collab_selectors.get_participation(municipality_slug, slug)
         model = selectors.get_allocation_model(slug, year)
+        state = visible_state(request, participation, model)
+        if not isinstance(state, selectors.ModelState):
+            return state
         try:
-            comparison = selectors.comparison(model)
+            comparison = state.comparison()
         except engine.DefinitionError as exc:
             return broken(request, participation, model, exc)
         export = request.GET.get("_export")
@@ -58,9 +61,18 @@ class ComparisonView(View):
             self.template_name,
             {
                 **participation_context(participation),
-                "model": model,
+                "model": state.model,
+                "state": state,
+                "version_query": version_query(state),
+                "publications": selectors.publications(model),
+                "changes": selectors.unpublished_changes(model, state.latest)
+                if state.working
+                else [],
+                "changes_known": state.working,
                 "comparison": comparison,
-                "can_adopt": can_manage_allocation(request.user, model.partnership),
+                "can_manage": can_manage_allocation(request.user, model.partnership),
+                "can_adopt": state.working
+                and can_manage_allocation(request.user, model.partnership),
                 "undo": _undo(request, model),
                 "settle_form": settle_form,
                 "settled": settled,
@@ -71,7 +83,7 @@ class ComparisonView(View):
                     can_manage_allocation(request.user, model.partnership),
                 ),
                 "settle_label": dict(choices).get(request.GET.get("sleutel", ""), ""),
-                "cost": cost_price_view(model),
+                "cost": cost_price_view(state.model),
                 "crumbs": crumbs(
                     participation.municipality, participation, None, f"Verdeelmodel {year}"
                 ),
@@ -170,11 +182,14 @@ class ExplanationView(View):
     def get(self, request, municipality_slug, slug, year, variant):
         participation = collab_selectors.get_participation(municipality_slug, slug)
         model = selectors.get_allocation_model(slug, year)
-        stored = model.variants.filter(code=variant).first()
+        state = visible_state(request, participation, model)
+        if not isinstance(state, selectors.ModelState):
+            return state
+        stored = state.variant(variant)
         if stored is None:
             raise Http404("Deze variant bestaat niet.")
         try:
-            result = engine.allocate(selectors.variant_definition(stored))
+            result = engine.allocate(engine.build_definition(stored.definition, state.inputs))
         except engine.DefinitionError as exc:
             return broken(request, participation, model, exc)
         only = request.GET.get("deelnemer") or None
@@ -187,7 +202,9 @@ class ExplanationView(View):
             self.template_name,
             {
                 **participation_context(participation),
-                "model": model,
+                "model": state.model,
+                "state": state,
+                "version_query": version_query(state),
                 "variant": stored,
                 "result": result,
                 "only": only,
@@ -200,6 +217,39 @@ class ExplanationView(View):
                 ),
             },
         )
+
+
+def visible_state(request, participation, model):
+    """The state of the model this reader may see (`selectors.model_state`): `?versie=N` asks
+    for a publication; the coordinator works on the model itself; the public reads the newest
+    publication, and a page that says so when nothing is published yet."""
+    raw = request.GET.get("versie")
+    number = None
+    if raw is not None:
+        if not raw.isdigit() or not 0 < int(raw) < 100_000:
+            raise Http404("Er is geen versie met dit nummer.")
+        number = int(raw)
+    state = selectors.model_state(model, request.user, number=number)
+    if state is not None:
+        return state
+    return render(
+        request,
+        "allocation/unpublished.html",
+        {
+            **participation_context(participation),
+            "model": model,
+            "crumbs": crumbs(
+                participation.municipality, participation, None, f"Verdeelmodel {model.year}"
+            ),
+        },
+    )
+
+
+def version_query(state: selectors.ModelState) -> str:
+    """`?versie=N` for links from an older publication, so they stay in that version."""
+    if state.publication is not None and state.publication != state.latest:
+        return f"?versie={state.publication.number}"
+    return ""
 
 
 def _undo(request, model) -> dict | None:

@@ -12,7 +12,7 @@ from allocation.forms.phasein import PhaseInForm
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
 
-from .comparison import broken
+from .comparison import broken, visible_state
 
 
 class PhaseInView(View):
@@ -21,8 +21,11 @@ class PhaseInView(View):
     def get(self, request, municipality_slug, slug, year):
         participation = collab_selectors.get_participation(municipality_slug, slug)
         model = selectors.get_allocation_model(slug, year)
+        state = visible_state(request, participation, model)
+        if not isinstance(state, selectors.ModelState):
+            return state
         try:
-            comparison = selectors.comparison(model)
+            comparison = state.comparison()
         except engine.DefinitionError as exc:
             return broken(request, participation, model, exc)
         variants = [(v.code, v.name) for v in comparison.variants]
@@ -64,7 +67,8 @@ class PhaseInView(View):
             self.template_name,
             {
                 **participation_context(participation),
-                "model": model,
+                "model": state.model,
+                "state": state,
                 "form": form,
                 "plan": plan,
                 "rows": rows,

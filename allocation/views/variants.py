@@ -25,6 +25,7 @@ from allocation.models import AllocationVariant
 from allocation.services import variants as services
 from collaborations import selectors as collab_selectors
 
+from .comparison import visible_state
 from .inputs import CoordinatorMixin, not_yet, preview, render_preview, wants_preview
 
 
@@ -402,14 +403,19 @@ class VariantDocumentView(View):
     with its inputs, so that it runs on its own (`manage.py allocate`)."""
 
     def get(self, request, municipality_slug, slug, year, variant):
-        collab_selectors.get_participation(municipality_slug, slug)
+        participation = collab_selectors.get_participation(municipality_slug, slug)
         model = selectors.get_allocation_model(slug, year)
-        stored = _get_variant(model, variant)
+        state = visible_state(request, participation, model)  # the public: what is published
+        if not isinstance(state, selectors.ModelState):
+            return state
+        stored = state.variant(variant)
+        if stored is None:
+            raise Http404("Deze variant bestaat niet.")
         document = {"formaat": engine.FORMAT, **stored.definition}
         if request.GET.get("invoer") != "nee":
             document["invoer"] = {
                 "formaat": engine.INPUTS_FORMAT,
-                **json.loads(json.dumps(selectors.model_inputs(model), default=str)),
+                **json.loads(json.dumps(state.inputs, default=str)),
             }
         body = json.dumps(document, ensure_ascii=False, indent=2, default=str)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")

@@ -9,7 +9,10 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from allocation import engine as allocation_engine
 from allocation import selectors as allocation_selectors
+from allocation.views.comparison import broken as allocation_broken
+from allocation.views.comparison import visible_state as allocation_visible_state
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
 from collaborations.permissions import can_read_drafts
@@ -45,7 +48,13 @@ def year_pdf(request, municipality_slug, slug, year):
 def comparison_pdf(request, municipality_slug, slug, year):
     participation = collab_selectors.get_participation(municipality_slug, slug)
     model = allocation_selectors.get_allocation_model(slug, year)
-    html = comparison_report_html(participation, model)
+    state = allocation_visible_state(request, participation, model)
+    if not isinstance(state, allocation_selectors.ModelState):
+        return state  # nothing published yet: the page that says so
+    try:
+        html = comparison_report_html(participation, state)
+    except allocation_engine.DefinitionError as exc:
+        return allocation_broken(request, participation, model, exc)
     return pdf_response(render_pdf(html), f"verdeelmodel-{slug}-{year}.pdf")
 
 

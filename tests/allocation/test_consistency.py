@@ -7,7 +7,7 @@ import pytest
 
 from django.urls import reverse
 
-from allocation import engine, selectors
+from allocation import engine, selectors, services
 from allocation.consistency import check_variant
 from allocation.models import AllocationVariant
 
@@ -73,6 +73,7 @@ def test_the_comparison_page_shows_every_flag_with_its_reason(client, vt_model):
     model = vt_model
     model.inputs["parameters"]["begroting"] = {"waarde": 4100000, "omschrijving": "Begroting"}
     model.save()
+    services.record_publication(model=model)  # the public reads what is published
     page = client.get(COMPARE).content.decode()
     comparison = selectors.comparison(model)
     for variant, total in zip(comparison.variants, comparison.totals, strict=True):

@@ -1,7 +1,8 @@
 """Issue 12's walk in headless Chromium, as Veilig Thuis Gelderland-Midden's finance officer
 (the demo's coördinator), without the admin: the budget, Renkum's inhabitants, a new variant
 D from A with a 50/50 mix of inhabitants and the Jeugd budget seen before it is saved, D on the
-comparison with its herverdeeleffect, and a three-year ingroeiregeling from A to D. Every page
+comparison with its herverdeeleffect, published for the public (who saw none of it before),
+and a three-year ingroeiregeling from A to D. Every page
 on the way is checked with axe; the editor shows the fields of the chosen key kind only."""
 
 from __future__ import annotations
@@ -107,6 +108,22 @@ def test_the_finance_officer_builds_compares_and_phases_in_a_variant(
     expect(renkum_effect).to_contain_text(sign + format_money(abs(change)))
     assert_accessible(page)
 
+    # the public still reads version 1 until the officer publishes the new state
+    public = page.context.browser.new_page()
+    public.goto(f"{live_server.url}{VT}")
+    expect(public.locator("caption#varianten-titel")).to_be_visible()
+    expect(public.get_by_text("Variant D: 50% inwoners, 50% Jeugd")).to_have_count(0)
+    expect(page.get_by_text("variant D is nieuw")).to_be_visible()
+    page.get_by_role("link", name="Deze stand publiceren…").click()
+    assert_accessible(page)
+    page.get_by_label("Toelichting (optioneel)").fill("Begroting 4,1 miljoen, variant D")
+    page.get_by_role("button", name="Versie 2 publiceren").click()
+    expect(page.get_by_text("Versie 2 van het verdeelmodel is gepubliceerd")).to_be_visible()
+    public.reload()
+    expect(public.get_by_text("Versie 2 van dit verdeelmodel")).to_be_visible()
+    expect(public.get_by_text("Variant D: 50% inwoners, 50% Jeugd").first).to_be_visible()
+    assert_accessible(public)
+
     # 5. a three-year ingroeiregeling from A to D, each year shown, year 3 equal to D
     page.get_by_role("link", name=re.compile("^Ingroeiregeling")).click()
     page.get_by_label("Van (de huidige verdeling)").select_option("A")
@@ -131,9 +148,9 @@ def test_deleting_a_variant_asks_first_and_one_click_puts_it_back(
     assert vt_model.variants.filter(code=code).exists()  # nothing happened yet
     assert_accessible(page)
     page.get_by_role("button", name=f"Variant {code} verwijderen").click()
-    expect(page.get_by_text(f"Variant {code} is verwijderd.")).to_be_visible()
+    expect(page.get_by_text(f"Variant {code} is verwijderd.", exact=True)).to_be_visible()
     assert not vt_model.variants.filter(code=code).exists()
     assert_accessible(page)
     page.get_by_role("button", name=f"Variant {code} terugzetten").click()
-    expect(page.get_by_text(f"Variant {code} is verwijderd.")).to_have_count(0)
+    expect(page.get_by_text(f"Variant {code} is verwijderd.", exact=True)).to_have_count(0)
     assert vt_model.variants.filter(code=code).exists()

@@ -225,7 +225,7 @@ def test_two_officers_adopting_at_once_do_not_overwrite_each_other(client, vt_mo
     assert AllocationVariant.objects.get(adopted=True).code == "B"
 
 
-def test_a_broken_stored_variant_shows_a_message_not_a_500(client, vt_model):
+def test_a_broken_stored_variant_shows_a_message_not_a_500(client, vt_model, officer):
     """An invalid definition that reached the database (an old import, a shell) takes down no
     page: the year pages say the contribution cannot be computed, the comparison says why."""
     AllocationVariant.objects.filter(model=vt_model, code="A").update(
@@ -237,6 +237,10 @@ def test_a_broken_stored_variant_shows_a_message_not_a_500(client, vt_model):
     year = client.get(reverse("reports:year", args=["rheden", "vtgm", 2018]))
     assert year.status_code == 200
     assert "kan nu niet worden berekend" in year.content.decode()
+    # the clerk reads the published version, which is still whole
+    assert client.get(COMPARE).status_code == 200
+    # the coördinator, who works on the model itself, is told why it cannot be computed
+    client.force_login(officer)
     compare = client.get(COMPARE)
     assert compare.status_code == 409
     assert "Ongeldig verdeelmodel" in compare.content.decode()

@@ -30,7 +30,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from allocation.demo import load_allocation_demo
-from allocation.models import AllocationModel, AllocationVariant, Measure, Settlement
+from allocation.models import (
+    AllocationModel,
+    AllocationPublication,
+    AllocationVariant,
+    Measure,
+    Settlement,
+)
 from allocation.services import delete_settlement, save_settlement
 from collaborations import services as collab_services
 from collaborations.models import Participation, Partnership, Role, YearRecord, YearVersion
@@ -278,6 +284,16 @@ CASES = [
         allowed={"coordinator", "beheerder"},
     ),
     Case("allocation:explain", lambda w: f"{A}/2018/verdeelmodel/A/", ALL_200),
+    Case("allocation:publish", lambda w: f"{A}/2018/verdeelmodel/publiceren/", COORDINATOR_ONLY),
+    Case(
+        "allocation:publish",
+        lambda w: f"{A}/2018/verdeelmodel/publiceren/",
+        # nothing changed since version 1: the managers are told so, nobody else gets in
+        answers(403, anoniem=302, coordinator=409, beheerder=409),
+        method="post",
+        data=lambda w: {"latest": "1"},
+        probe=lambda w: AllocationPublication.objects.count(),
+    ),
     Case(
         "allocation:phase-in",
         lambda w: f"{A}/2018/verdeelmodel/ingroeiregeling/?van=A&naar=B&jaren=3&soort_grens=euro",
