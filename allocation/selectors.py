@@ -144,6 +144,15 @@ def _published_state(
     return ModelState(copy, variants, snapshot["invoer"], publication, latest)
 
 
+def requested_version(raw: str | None) -> int | None:
+    """The `?versie=N` of a page: None when absent, Http404 when it is no version number."""
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 100_000:
+        raise Http404("Er is geen versie met dit nummer.")
+    return int(raw)
+
+
 def model_state(
     model: AllocationModel, user: User, *, number: int | None = None
 ) -> ModelState | None:

@@ -223,12 +223,7 @@ def visible_state(request, participation, model):
     """The state of the model this reader may see (`selectors.model_state`): `?versie=N` asks
     for a publication; the coordinator works on the model itself; the public reads the newest
     publication, and a page that says so when nothing is published yet."""
-    raw = request.GET.get("versie")
-    number = None
-    if raw is not None:
-        if not raw.isdigit() or not 0 < int(raw) < 100_000:
-            raise Http404("Er is geen versie met dit nummer.")
-        number = int(raw)
+    number = selectors.requested_version(request.GET.get("versie"))
     state = selectors.model_state(model, request.user, number=number)
     if state is not None:
         return state

@@ -11,10 +11,8 @@ from django.urls import reverse
 
 from allocation import engine as allocation_engine
 from allocation import selectors as allocation_selectors
-from allocation.views.comparison import broken as allocation_broken
-from allocation.views.comparison import visible_state as allocation_visible_state
 from collaborations import selectors as collab_selectors
-from collaborations.navigation import crumbs
+from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import can_read_drafts
 from core.converters import FIRST_YEAR, LAST_YEAR, year_or_none
 from core.http import pdf_response, refuses_oversized_pdfs
@@ -48,13 +46,23 @@ def year_pdf(request, municipality_slug, slug, year):
 def comparison_pdf(request, municipality_slug, slug, year):
     participation = collab_selectors.get_participation(municipality_slug, slug)
     model = allocation_selectors.get_allocation_model(slug, year)
-    state = allocation_visible_state(request, participation, model)
-    if not isinstance(state, allocation_selectors.ModelState):
-        return state  # nothing published yet: the page that says so
+    number = allocation_selectors.requested_version(request.GET.get("versie"))
+    state = allocation_selectors.model_state(model, request.user, number=number)
+    if state is None:
+        raise Http404("Dit verdeelmodel is nog niet gepubliceerd.")
     try:
         html = comparison_report_html(participation, state)
     except allocation_engine.DefinitionError as exc:
-        return allocation_broken(request, participation, model, exc)
+        return render(
+            request,
+            "allocation/broken.html",
+            {
+                **participation_context(participation),
+                "model": model,
+                "error": f"Ongeldig verdeelmodel: {exc}",
+            },
+            status=409,
+        )
     return pdf_response(render_pdf(html), f"verdeelmodel-{slug}-{year}.pdf")
 
 

@@ -131,7 +131,7 @@ def test_a_model_never_published_says_so_to_the_public(officer_client, vt_model)
     vt_model.publications.all().delete()
     page = client.get(COMPARE)
     assert page.status_code == 200 and "nog niet gepubliceerd" in page.content.decode()
-    assert client.get(PDF).status_code == 200  # the same page, not a PDF of the working state
+    assert client.get(PDF).status_code == 404  # never a PDF of the working state
     assert "Het publiek ziet nog niets" in officer_client.get(COMPARE).content.decode()
 
 
@@ -145,3 +145,13 @@ def test_a_too_long_note_is_named_and_nothing_is_published(officer_client, vt_mo
     assert response.status_code == 400
     assert "Toelichting" in response.content.decode()
     assert vt_model.publications.count() == 1
+
+
+def test_a_broken_working_state_never_breaks_the_public_pdf(client, officer, vt_model):
+    vt_model.variants.filter(code="A").update(
+        definition={"formaat": "verdeelmodel/1", "stappen": [{"id": "x", "soort": "onzin"}]}
+    )
+    assert Client().get(PDF)["Content-Type"] == "application/pdf"  # version 1 is whole
+    client.force_login(officer)
+    response = client.get(PDF)
+    assert response.status_code == 409 and "Ongeldig verdeelmodel" in response.content.decode()
