@@ -15,14 +15,23 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 
 from .deadlines import format_date
-from .models import Municipality
-from .selectors import municipality_choices
 
-__all__ = ["Merger", "MunicipalityFinder", "find_municipality", "mergers", "normalise_code"]
+if TYPE_CHECKING:  # the parsers import the pure helpers before the app registry is ready
+    from .models import Municipality
+
+__all__ = [
+    "Merger",
+    "MunicipalityFinder",
+    "find_municipality",
+    "mergers",
+    "normalise_code",
+    "normalise_name",
+]
 
 HERINDELINGEN = Path(__file__).resolve().parent / "data" / "gemeentelijke_herindelingen.json"
 
@@ -62,7 +71,7 @@ def normalise_code(key: str) -> str | None:
     return f"GM{int(match.group(1)):04d}" if match else None
 
 
-def _normalise_name(text: str) -> str:
+def normalise_name(text: str) -> str:
     """Ignores case, accents, punctuation, spacing: `Súdwest-Fryslân` = `sudwest fryslan`."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
@@ -87,14 +96,26 @@ def mergers() -> tuple[Merger, ...]:
 class MunicipalityFinder:
     """Looks up many keys against the municipalities read once (one query), as an import needs."""
 
-    def __init__(self, municipalities: Iterable[Municipality] | None = None) -> None:
+    def __init__(self, municipalities: "Iterable[Municipality] | None" = None) -> None:
+        from .selectors import municipality_choices
+
         found = list(municipality_choices() if municipalities is None else municipalities)
         self._by_code = {m.cbs_code.upper(): m for m in found}
-        self._by_name = {_normalise_name(m.name): m for m in found}
+        self._by_name = {normalise_name(m.name): m for m in found}
         self._merged_by_code = {merger.cbs_code: merger for merger in mergers()}
-        self._merged_by_name = {_normalise_name(merger.name): merger for merger in mergers()}
+        self._merged_by_name = {normalise_name(merger.name): merger for merger in mergers()}
 
-    def find(self, key: str, *, year: int | None = None) -> Municipality:
+    @property
+    def municipalities(self) -> "list[Municipality]":
+        """Every municipality of the dashboard, by name."""
+        return sorted(self._by_code.values(), key=lambda m: m.name)
+
+    def merged(self, municipality: "Municipality", year: int | None = None) -> bool:
+        """True when `municipality` no longer existed in `year` (None: today)."""
+        merger = self._merged_by_code.get(municipality.cbs_code.upper())
+        return merger is not None and merger.applies_to(year)
+
+    def find(self, key: str, *, year: int | None = None) -> "Municipality":
         """The municipality `key` names, or a ValidationError in Dutch.
 
         `year` is the year the figures are about: figures of Rijnwaarden for 2017 are fine while
@@ -111,29 +132,37 @@ class MunicipalityFinder:
             found = self._by_code.get(code)
             merger = self._merged_by_code.get(code)
         else:
-            found = self._by_name.get(_normalise_name(text))
+            found = self._by_name.get(normalise_name(text))
             merger = (
                 self._merged_by_code.get(found.cbs_code.upper())
                 if found
-                else self._merged_by_name.get(_normalise_name(text))
+                else self._merged_by_name.get(normalise_name(text))
             )
         if merger is not None and (found is None or merger.applies_to(year)):
-            raise ValidationError(merger.message(), code="merged")
+            raise ValidationError(
+                merger.message(),
+                code="merged",
+                params={"name": merger.name, "cbs_code": merger.cbs_code},
+            )
         if found is not None:
             return found
         raise ValidationError(self._unknown(text, code), code="unknown")
 
+    def suggest(self, name: str) -> "Municipality | None":
+        """The one municipality whose name is close to `name` (difflib), for "bedoelt u …?"."""
+        close = difflib.get_close_matches(normalise_name(name), self._by_name, n=1, cutoff=0.75)
+        return self._by_name[close[0]] if close else None
+
     def _unknown(self, text: str, code: str | None) -> str:
         if code is not None:
             return f"Er is geen gemeente met CBS-code {code} in het dashboard."
-        close = difflib.get_close_matches(_normalise_name(text), self._by_name, n=1, cutoff=0.75)
         message = f"Onbekende gemeente '{text}'"
-        if close:
-            municipality = self._by_name[close[0]]
+        municipality = self.suggest(text)
+        if municipality is not None:
             return f"{message}; bedoelt u {municipality.name} ({municipality.cbs_code})?"
         return f"{message}: gebruik de naam of de CBS-code (zoals GM0983)."
 
 
-def find_municipality(key: str, *, year: int | None = None) -> Municipality:
+def find_municipality(key: str, *, year: int | None = None) -> "Municipality":
     """The municipality named by CBS code (GM0983, 0983, 983) or name; see MunicipalityFinder."""
     return MunicipalityFinder().find(key, year=year)
