@@ -1,5 +1,5 @@
-"""HTTP responses without a domain: file exports (xlsx, csv), PDFs and the refusal of a PDF that
-is too large to make."""
+"""HTTP responses without a domain: file exports (xlsx, csv in two dialects), PDFs and the
+refusal of a PDF that is too large to make."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -9,19 +9,68 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .exports import DIALECTS, EXCEL, CsvDialect, Sheet, to_csv, to_xlsx
 from .pdf import PdfTooLarge
 
+EXPORT_PARAMETER = "_export"  # ?_export=xlsx | csv
+DIALECT_PARAMETER = "dialect"  # ?dialect=excel (the default) | programma, for CSV
+EXPORT_FORMATS = ("xlsx", "csv")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
-def export_response(dataset, fmt: str, filename: str) -> HttpResponse:
-    """A tablib dataset as a download: xlsx with real numbers, or csv (;, BOM) for Excel."""
-    content_types = {
-        "csv": "text/csv; charset=utf-8",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    body = dataset.export(fmt) if fmt == "xlsx" else "\ufeff" + dataset.export("csv", delimiter=";")
-    response = HttpResponse(body, content_type=content_types[fmt])
+
+class UnknownExport(ValueError):
+    """An export parameter with a value we do not know; the message says so in Dutch."""
+
+
+def csv_dialect(request: HttpRequest) -> CsvDialect:
+    """The CSV dialect of `?dialect=`: excel when absent or empty, else a known one."""
+    value = request.GET.get(DIALECT_PARAMETER, "") or EXCEL.name
+    if value not in DIALECTS:
+        raise UnknownExport(
+            f"Onbekend CSV-dialect '{value[:40]}' in ?{DIALECT_PARAMETER}=. Kies excel "
+            "(puntkomma, decimale komma; de standaard) of programma (komma, decimale punt)."
+        )
+    return DIALECTS[value]
+
+
+def export_response(
+    sheet: Sheet, fmt: str, filename: str, dialect: CsvDialect = EXCEL
+) -> HttpResponse:
+    """A sheet as a download: xlsx with real numbers and number formats, or CSV in `dialect`
+    (a file of the programs' dialect is named `…-programma.csv`, so both can sit side by
+    side)."""
+    if fmt == "xlsx":
+        body = to_xlsx(sheet)
+    else:
+        body = to_csv(sheet, dialect)
+        filename += "" if dialect is EXCEL else f"-{dialect.name}"
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
+
+
+def requested_export(
+    request: HttpRequest, sheet: Callable[[], Sheet], filename: str
+) -> HttpResponse | None:
+    """The download a page's `?_export=` asks for (with `?dialect=` for CSV); None when the
+    page itself is asked for. An unknown value is a 400 page in Dutch naming the parameter,
+    never a 500 and never the page in disguise. `sheet` is only built for a download."""
+    fmt = request.GET.get(EXPORT_PARAMETER, "")
+    if not fmt:
+        return None
+    try:
+        if fmt not in EXPORT_FORMATS:
+            raise UnknownExport(
+                f"Onbekend exportformaat '{fmt[:40]}' in ?{EXPORT_PARAMETER}=. "
+                "Kies xlsx (Excel) of csv."
+            )
+        dialect = csv_dialect(request)
+    except UnknownExport as refusal:
+        return render(request, "400.html", {"exception": str(refusal)}, status=400)
+    return export_response(sheet(), fmt, filename, dialect)
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

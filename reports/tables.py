@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from collaborations.models import YearRecord
-from core.exports import safe_text
+from core.exports import Column, Kind, Sheet
 from core.templatetags.nl import NOT_FILLED_IN, euro, procentverschil, verschil
 from finance.money import Cell, percent_change
 from reports.selectors.overview import OverviewLabels
@@ -84,7 +84,8 @@ class MoneyColumn(tables.Column):
     """Right-aligned header and total. `empty_values=()`: the export calls `value_*` for every
     row, also when the amount is empty (an empty cell) or not selected (verschil_pct)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, export_kind: Kind = Kind.EURO, places: int = 0, **kwargs):
+        self.export_column = (export_kind, places)  # how the export writes it
         kwargs.setdefault("empty_values", ())
         kwargs.setdefault(
             "attrs",
@@ -124,7 +125,9 @@ class OverviewTable(tables.Table):
     begroting = MoneyColumn(verbose_name="Bijdrage begroting {jaar}")
     realisatie_vorig = MoneyColumn(verbose_name="Bijdrage realisatie {vorig}")
     verschil = MoneyColumn(verbose_name="Begroting t.o.v. {vorig}")
-    verschil_pct = MoneyColumn(verbose_name="Begroting t.o.v. {vorig} (%)")
+    verschil_pct = MoneyColumn(
+        verbose_name="Begroting t.o.v. {vorig} (%)", export_kind=Kind.PERCENT, places=1
+    )
     status = tables.Column(verbose_name="Status {jaar}", accessor="status_jaar", default="")
 
     class Meta:
@@ -202,22 +205,33 @@ class OverviewTable(tables.Table):
     def order_verschil_pct(self, queryset, is_descending):
         return self._order_nulls_last(queryset, "verschil_pct", is_descending)
 
-    # --- export: real numbers, text that cannot start a formula ----------------------------
+    # --- export: real numbers (the writer keeps text from starting a formula) ---------------
+
+    def export_sheet(self) -> Sheet:
+        """The table as a sheet to download: the values of `value_*` in the table's order,
+        amounts as euros and the change as a percentage (core.exports)."""
+        names = [c.name for c in self.columns.iterall() if not c.column.exclude_from_export]
+        header, *rows = self.as_values()
+        columns = []
+        for name, title in zip(names, header, strict=True):
+            kind, places = getattr(self.columns[name].column, "export_column", (Kind.TEXT, 0))
+            columns.append(Column(str(title), kind, places))
+        return Sheet(f"Samenwerkingen {self.year}", columns, rows)
 
     def value_samenwerking(self, record):
-        return safe_text(f"{record['name']} ({record['afkorting']})")
+        return f"{record['name']} ({record['afkorting']})"
 
     def value_onderwerpen(self, record):
-        return safe_text(_labels(self.labels.onderwerpen.get(record["partnership_id"], [])))
+        return _labels(self.labels.onderwerpen.get(record["partnership_id"], []))
 
     def value_belangrijkheid(self, record):
-        return safe_text(_labels(self.labels.belang_wie.get(record["pk"], [])))
+        return _labels(self.labels.belang_wie.get(record["pk"], []))
 
     def value_vorm(self, value):
-        return safe_text(value or "")
+        return value or ""
 
     def value_bbv(self, value):
-        return safe_text(value or "")
+        return value or ""
 
     def value_verbonden(self, value):
         return VERBONDEN.get(value, "Onbekend")

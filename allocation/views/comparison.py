@@ -14,11 +14,11 @@ from allocation import engine, selectors, services
 from allocation.comparison import UnknownParticipant, cost_price_view, trail_view
 from allocation.forms import SettlementForm
 from allocation.permissions import can_manage_allocation
-from allocation.resources import comparison_dataset
+from allocation.resources import comparison_sheet
 from allocation.views.settlements import settlement_section
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
-from core.http import export_response
+from core.http import requested_export
 from core.locking import NOT_CHECKED
 
 
@@ -37,11 +37,11 @@ class ComparisonView(View):
             comparison = state.comparison()
         except engine.DefinitionError as exc:
             return broken(request, participation, model, exc)
-        export = request.GET.get("_export")
-        if export in {"xlsx", "csv"}:
-            return export_response(
-                comparison_dataset(comparison), export, f"verdeelmodel-{slug}-{year}"
-            )
+        download = requested_export(
+            request, lambda: comparison_sheet(comparison), f"verdeelmodel-{slug}-{year}"
+        )
+        if download is not None:
+            return download
         choices = _measure_choices(model)
         settle_form = SettlementForm(
             request.GET if "resultaat" in request.GET else None, measures=choices

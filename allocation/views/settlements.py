@@ -15,11 +15,11 @@ from allocation import selectors, services
 from allocation.forms.settlements import CorrectSettlementForm, KeepSettlementForm
 from allocation.models import Settlement
 from allocation.permissions import can_manage_allocation
-from allocation.resources import settlement_dataset
+from allocation.resources import settlement_sheet
 from allocation.views.inputs import CoordinatorMixin
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs, participation_context
-from core.http import export_response, post_int
+from core.http import post_int, requested_export
 from core.locking import StaleVersionError
 
 FORM_TEMPLATE = "allocation/settlement_form.html"
@@ -122,7 +122,8 @@ class SettlementSaveView(CoordinatorMixin, View):
 
 class SettlementView(View):
     """One kept settlement: the result, the key in words, who and when, the frozen line per
-    participant; `?_export=xlsx|csv`. A concept is only for those who may see concepts."""
+    participant; `?_export=xlsx|csv` (`&dialect=programma`). A concept is only for those who
+    may see concepts."""
 
     template_name = "allocation/settlement.html"
 
@@ -137,11 +138,11 @@ class SettlementView(View):
                 request.user, model, participation.municipality
             ),
         )
-        export = request.GET.get("_export")
-        if export in {"xlsx", "csv"}:
-            return export_response(
-                settlement_dataset(settlement), export, f"verrekening-{slug}-{year}-{pk}"
-            )
+        download = requested_export(
+            request, lambda: settlement_sheet(settlement), f"verrekening-{slug}-{year}-{pk}"
+        )
+        if download is not None:
+            return download
         title = f"Verrekening resultaat {year}"
         return render(
             request,

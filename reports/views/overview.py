@@ -2,7 +2,6 @@
 comparisons: partnerships of one municipality, and municipalities of one partnership."""
 
 from django_tables2 import RequestConfig
-from django_tables2.export import TableExport
 
 from django.shortcuts import render
 
@@ -10,6 +9,7 @@ from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
 from collaborations.permissions import can_read_drafts
 from core.converters import year_or_none
+from core.http import DIALECT_PARAMETER, EXPORT_PARAMETER, requested_export
 from reports.filters import OverviewFilter
 from reports.selectors.compare import compare
 from reports.selectors.overview import default_overview_year, overview_labels
@@ -36,10 +36,11 @@ def overview(request, municipality_slug):
     labels = overview_labels(municipality)
     table = OverviewTable(rows, year=year, municipality=municipality, labels=labels)
     RequestConfig(request, paginate=False).configure(table)
-    export = request.GET.get("_export")
-    if export in {"xlsx", "csv"}:
-        exporter = TableExport(export, table, exclude_columns=("kies",))
-        return exporter.response(f"samenwerkingen-{municipality.slug}-{year}.{export}")
+    download = requested_export(
+        request, table.export_sheet, f"samenwerkingen-{municipality.slug}-{year}"
+    )
+    if download is not None:
+        return download
     grouped = None
     if request.GET.get("groepering") == "bbv":
         grouped = []
@@ -60,7 +61,8 @@ def overview(request, municipality_slug):
             group_table.caption_id = f"groep-{index}"
             grouped.append((label, group_table))
     query = request.GET.copy()
-    query.pop("_export", None)
+    for parameter in (EXPORT_PARAMETER, DIALECT_PARAMETER):
+        query.pop(parameter, None)
     return render(
         request,
         "reports/overview.html",

@@ -538,7 +538,7 @@ def test_the_export_has_real_numbers_that_add_up(officer_client, vt_model):
     text = officer_client.get(url + "?_export=csv").content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert len(lines) == len(rows)
-    cents = sum(Decimal(row[2]) for row in lines[1:-1])
+    cents = sum(Decimal(row[2].replace(",", ".")) for row in lines[1:-1])  # decimal comma
     assert cents == Decimal("-99999.99")
 
 

@@ -72,8 +72,8 @@ def test_export_xlsx_and_csv_have_real_numbers(client, demo):
     column = header.index("Bijdrage begroting 2018")
     zvh = next(row for row in sheet.iter_rows(min_row=2, values_only=True) if "ZVH" in row[0])
     assert zvh[column] == 1344321
-    text = client.get(OVERVIEW + "?jaar=2018&_export=csv").content.decode()
-    rows = list(csv.reader(io.StringIO(text)))
+    text = client.get(OVERVIEW + "?jaar=2018&_export=csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert "1344321" in next(r for r in rows if "ZVH" in r[0])[column]
 
 
