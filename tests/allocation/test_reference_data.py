@@ -132,8 +132,13 @@ def test_cbs_figures_of_an_earlier_period_may_serve_a_later_year(demo):
 
 
 def test_cbs_figures_feeding_a_verdeelmodel_say_so_and_still_compute(vt_model):
+    """Same figures as the report, a new source: the working state is recomputed and named."""
     out = run("import_cbs_inwoners", CBS, "--jaar", "2018", "--periode", "2017JJ00")
-    assert f"De werkversie van verdeelmodel {vt_model.name} (VTGM)" in out.replace("vtgm", "VTGM")
+    assert "  Arnhem       inwoners 153.818 (bron bijgewerkt)" in out
+    assert (
+        f"De werkversie van verdeelmodel {vt_model.name} (VTGM) rekent nu met deze cijfers; "
+        "gepubliceerde versies blijven zoals ze zijn."
+    ) in out
 
 
 @pytest.mark.parametrize(
