@@ -6,6 +6,7 @@ from django.urls import path
 import core.converters  # noqa: F401 - registers <year:…>
 
 from . import views
+from .imports import views as imports
 
 app_name = "reports"
 
@@ -14,6 +15,13 @@ YEAR = f"{PARTNERSHIP}<year:year>/"
 
 urlpatterns = [
     path("mijn-gemeente/", views.my_municipality, name="my-municipality"),
+    # Imports with preview (before `<gemeente>/`, which would take `importeren` as a name)
+    path("importeren/", imports.start, name="import"),
+    path("importeren/<slug:kind>/", imports.upload, name="import-upload"),
+    path("importeren/<slug:kind>/sjabloon.xlsx", imports.template, name="import-template"),
+    path("importeren/controle/<str:token>/", imports.preview, name="import-preview"),
+    path("importeren/klaar/<str:token>/", imports.result, name="import-result"),
+    path("<slug:municipality_slug>/gegevens.xlsx", imports.workbook, name="workbook"),
     path("<slug:municipality_slug>/", views.home, name="home"),
     path("<slug:municipality_slug>/samenwerkingen/", views.overview, name="overview"),
     path("<slug:municipality_slug>/vergelijken/", views.compare_partnerships, name="compare"),

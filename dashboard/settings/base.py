@@ -255,6 +255,15 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "inline")
 DJANGO_TABLES2_TEMPLATE = "partials/table.html"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
+# Imports with preview (reports/imports, docs/formats.md): an uploaded file is at most
+# IMPORT_MAX_BYTES, an xlsx unpacks to at most IMPORT_MAX_UNPACKED_BYTES (zip bombs), a sheet
+# has at most IMPORT_MAX_ROWS rows. Between preview and confirmation the file is kept in the
+# default storage (shared by the app servers) for IMPORT_KEEP_SECONDS, then removed.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
+IMPORT_KEEP_SECONDS = env_int("IMPORT_KEEP_SECONDS", 60 * 60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -191,6 +191,19 @@ def _kept(description: str) -> Settlement:
     return Settlement.objects.get(description=description)
 
 
+IMPORTING = {"ander", "invoerder", "coordinator", "andere_coordinator", "beheerder"}
+IMPORTERS = answers(403, anoniem=302, **dict.fromkeys(IMPORTING, 200))
+
+
+def _import_file():
+    """A readable CSV of money lines: uploading it keeps it for the preview, nothing more."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = "Gemeente;Samenwerking;Tabel;Categorie;Jaar;Realisatie\r\n"
+    content += "Arnhem;VTGM;Kosten;Matrix;2019;1\r\n"
+    return SimpleUploadedFile("matrix.csv", content.encode())
+
+
 CASES = [
     Case("collaborations:home", lambda w: "/", ALL_200),
     Case("login", lambda w: "/inloggen/", ALL_200),
@@ -706,6 +719,27 @@ CASES = [
         ),
         allowed={"coordinator", "beheerder"},
     ),
+    # imports with preview: who may import money lines (clerks, coördinators, the beheerder)
+    Case("reports:import", lambda w: "/importeren/", IMPORTERS),
+    Case("reports:import-upload", lambda w: "/importeren/bedragen/", IMPORTERS),
+    Case("reports:import-upload", lambda w: "/importeren/onbekend/", answers(404, anoniem=302)),
+    Case(
+        "reports:import-upload",
+        lambda w: "/importeren/bedragen/",
+        answers(403, anoniem=302, **dict.fromkeys(IMPORTING, 302)),
+        method="post",
+        data=lambda w: {"bestand": _import_file()},
+    ),
+    Case("reports:import-template", lambda w: "/importeren/bedragen/sjabloon.xlsx", IMPORTERS),
+    Case(
+        "reports:import-preview",
+        lambda w: "/importeren/controle/onbekend/",
+        answers(404, anoniem=302),
+    ),
+    Case(
+        "reports:import-result", lambda w: "/importeren/klaar/onbekend/", answers(404, anoniem=302)
+    ),
+    Case("reports:workbook", lambda w: "/arnhem/gegevens.xlsx", READERS_ONLY),
     Case("admin", lambda w: "/beheer/", answers(302, beheerder=200)),
 ]
 
