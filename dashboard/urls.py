@@ -26,6 +26,9 @@ urlpatterns = [
         ),
         name="accessibility",
     ),
+    # The published data for programs, at stable addresses (docs/open-data.md); before a
+    # municipality's `<gemeente>/`.
+    path("open-data/", include("reports.opendata.urls")),
     # Specific paths come before general ones: the fixed words of collaborations (`rollen/`,
     # `…/samenwerkingen/nieuw/`) before a municipality's `<gemeente>/` and a partnership's
     # `<slug>/` (reports); `…/verdeelmodel/pdf/` (reports) before the variant explanation

@@ -35,6 +35,7 @@ EURO_CENTS = '"€ "#,##0.00;"€ "-#,##0.00'
 
 @pytest.fixture
 def vt_model(demo) -> AllocationModel:
+    """The demo with the Veilig Thuis verdeelmodel, published as version 1."""
     model = load_allocation_demo()
     ensure_versions()
     return model

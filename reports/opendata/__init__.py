@@ -1,0 +1,1 @@
+"""Open data at /open-data/: the published data for programs (docs/open-data.md)."""
