@@ -20,7 +20,7 @@ from core.converters import FIRST_YEAR, LAST_YEAR
 from core.formatting import format_number, format_percent
 
 from .deadlines import format_date
-from .models import Partnership
+from .models import Partnership, Term
 from .municipalities import MunicipalityFinder, normalise_name
 
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -355,19 +355,21 @@ class MunicipalityWidget(widgets.Widget):
 
 
 class MunicipalityListWidget(MunicipalityWidget):
-    """Municipalities separated by ';' (or new lines), e.g. 'Venlo; Venray; GM1507'."""
+    """Municipalities separated by ';' (or new lines), e.g. 'Venlo; Venray; GM1507'. A merged
+    municipality that is still in the dashboard is found (a partnership keeps its former
+    participants); the resource refuses adding one."""
 
     def clean(self, value, row=None, **kwargs):
         names = [p.strip() for p in re.split(r"[;\n]", str(value or "")) if p.strip()]
         found, errors = [], []
         for name in names:
             try:
-                found.append(self.finder.find(name))
+                found.append(self.finder.find(name, year=FIRST_YEAR))
             except ValidationError as exc:
                 errors.extend(exc.messages)
         if errors:
             raise ValueError(" ".join(errors))
-        return tuple(dict.fromkeys(found))
+        return tuple(sorted(set(found), key=lambda m: m.name))
 
     def render(self, value, obj=None, **kwargs):
         return "; ".join(m.name for m in value or ())
@@ -420,3 +422,76 @@ def key_field(attribute: str, column: str, widget: widgets.Widget) -> fields.Fie
 
 def value_field(attribute: str, column: str, widget: widgets.Widget) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=column, widget=widget)
+
+
+class TermWidget(widgets.Widget):
+    """A term of a vocabulary (vorm, BBV-categorie) by its label or code, read once."""
+
+    def __init__(self, vocabulary: str, *, what: str) -> None:
+        super().__init__(coerce_to_string=True)
+        self.vocabulary, self.what = vocabulary, what
+        self._terms: dict[str, Term] | None = None
+
+    @property
+    def terms(self) -> dict[str, Term]:
+        if self._terms is None:
+            self._terms = {}
+            for term in Term.objects.filter(vocabulary=self.vocabulary):
+                for key in (term.code, term.label):
+                    self._terms.setdefault(normalise_name(key), term)
+        return self._terms
+
+    def find(self, text: str) -> Term:
+        term = self.terms.get(normalise_name(text))
+        if term is None:
+            labels = sorted({t.label for t in self.terms.values()})
+            raise ValueError(f"'{text}' is geen {self.what}; kies uit: {', '.join(labels)}")
+        return term
+
+    def clean(self, value, row=None, **kwargs):
+        text = "" if value is None else " ".join(str(value).split())
+        return self.find(text) if text else None
+
+    def render(self, value, obj=None, **kwargs):
+        return value.label if value is not None else ""
+
+
+class TermListWidget(TermWidget):
+    """Terms separated by ';' ('Openbare orde en veiligheid; Zorg en welzijn')."""
+
+    def clean(self, value, row=None, **kwargs):
+        names = [p.strip() for p in re.split(r"[;\n]", str(value or "")) if p.strip()]
+        return sort_terms(self.find(name) for name in names)
+
+    def render(self, value, obj=None, **kwargs):
+        return "; ".join(term.label for term in value or ())
+
+
+def sort_terms(terms: Iterable[Term]) -> tuple[Term, ...]:
+    return tuple(sorted(set(terms), key=lambda t: (t.order, t.label, t.pk)))
+
+
+class NameListWidget(widgets.Widget):
+    """Names separated by ';' (other organisations), sorted, doubles once."""
+
+    def clean(self, value, row=None, **kwargs):
+        names = [" ".join(p.split()) for p in re.split(r"[;\n]", str(value or ""))]
+        return sort_names(n for n in names if n)
+
+    def render(self, value, obj=None, **kwargs):
+        return "; ".join(value or ())
+
+
+def sort_names(names: Iterable[str]) -> tuple[str, ...]:
+    unique = {name.casefold(): name for name in names}
+    return tuple(unique[key] for key in sorted(unique))
+
+
+class UrlWidget(TextWidget):
+    """A web address (https://…); empty is allowed."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row, **kwargs)
+        if text and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", text):
+            raise ValueError(f"'{text}' is geen webadres; schrijf het als https://…")
+        return text

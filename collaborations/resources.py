@@ -25,9 +25,13 @@ from .import_widgets import (
     DateWidget,
     MunicipalityListWidget,
     MunicipalityWidget,
+    NameListWidget,
     NumberWidget,
     PartnershipWidget,
+    TermListWidget,
+    TermWidget,
     TextWidget,
+    UrlWidget,
     YearWidget,
     is_empty,
     key_field,
@@ -35,9 +39,14 @@ from .import_widgets import (
     read_number,
     read_year,
     render_number,
+    sort_names,
+    sort_terms,
     value_field,
 )
-from .models import Participation, Partnership
+from .models import Organisation, Participation, Partnership, Vocabulary
+from .permissions import is_beheerder
+from .services.joining import create_partnership
+from .services.records import PARTNERSHIP_FIELDS, update_partnership
 
 __all__ = [
     "ChoiceWidget",
@@ -47,6 +56,7 @@ __all__ = [
     "MunicipalityListWidget",
     "MunicipalityWidget",
     "NumberWidget",
+    "PartnershipResource",
     "PartnershipWidget",
     "TextWidget",
     "YearWidget",
@@ -108,6 +118,7 @@ class KeyedResource(resources.Resource):
         self.plan: list[ImportRow] = []
         self.state: list[str] = []  # what the rows were read against (a stale preview differs)
         self.notes: list[str] = []
+        self.errors: list[str] = []  # errors about the file as a whole (after the rows)
         self.sheet_rows: list[int] = []
         self.row_number = 0
         self._seen: dict[tuple, int] = {}
@@ -254,3 +265,209 @@ class KeyedResource(resources.Resource):
             [self.descriptions.get(c, "") for c in columns],
             [self.example.get(c) for c in columns],
         ]
+
+
+# --- Partnership records with participants --------------------------------------------------
+
+
+class PartnershipResource(KeyedResource):
+    """Samenwerkingen: the shared record of a partnership with its participating
+    municipalities, one row per partnership identified by its afkorting. New partnerships are
+    made as the wizard makes them, changes go through the shared record's form service; a
+    participant is never removed by an import (end the participation instead)."""
+
+    title = "Samenwerkingen"
+    key_fields = ("afkorting",)
+    required_columns = ()
+
+    afkorting = key_field(
+        "afkorting", "Afkorting", TextWidget(max_length=30, required=True, what="de afkorting")
+    )
+    name = value_field("name", "Naam", TextWidget(max_length=200))
+    beschrijving = value_field("beschrijving", "Beschrijving", TextWidget(max_length=10_000))
+    vorm = value_field("vorm", "Vorm", TermWidget(Vocabulary.VORM, what="vorm"))
+    bbv_categorie = value_field(
+        "bbv_categorie", "BBV-categorie", TermWidget(Vocabulary.BBV, what="BBV-categorie")
+    )
+    onderwerpen = value_field(
+        "onderwerpen", "Onderwerpen", TermListWidget(Vocabulary.ONDERWERP, what="onderwerp")
+    )
+    aard = value_field(
+        "aard",
+        "Aard van de samenwerking",
+        TermListWidget(Vocabulary.AARD, what="aard van de samenwerking"),
+    )
+    municipalities = value_field(
+        "municipalities", "Deelnemende gemeenten", MunicipalityListWidget()
+    )
+    centrumgemeente = value_field(
+        "centrumgemeente", "Centrumgemeente", MunicipalityWidget(required=False)
+    )
+    organisations = value_field("organisations", "Overige organisaties", NameListWidget())
+    vestigingsplaats = value_field(
+        "vestigingsplaats", "Vestigingsplaats", TextWidget(max_length=100)
+    )
+    bezoekadres = value_field("bezoekadres", "Bezoekadres", TextWidget(max_length=200))
+    correspondentieadres = value_field(
+        "correspondentieadres", "Correspondentieadres", TextWidget(max_length=200)
+    )
+    website = value_field("website", "Website", UrlWidget(max_length=200))
+
+    class Meta(KeyedResource.Meta):
+        fields = (
+            "afkorting",
+            "name",
+            "beschrijving",
+            "vorm",
+            "bbv_categorie",
+            "onderwerpen",
+            "aard",
+            "municipalities",
+            "centrumgemeente",
+            "organisations",
+            "vestigingsplaats",
+            "bezoekadres",
+            "correspondentieadres",
+            "website",
+        )
+
+    descriptions = {
+        "Afkorting": "Zoals ZVH; daaraan herkent de import de samenwerking",
+        "Naam": "De volledige naam",
+        "Beschrijving": "Wat de samenwerking doet",
+        "Vorm": "Zoals Openbaar lichaam of Stichting",
+        "BBV-categorie": "De categorie van de BBV",
+        "Onderwerpen": "Gescheiden door ;",
+        "Aard van de samenwerking": "Gescheiden door ;",
+        "Deelnemende gemeenten": "Namen of CBS-codes, gescheiden door ;",
+        "Centrumgemeente": "Een van de deelnemers (mag leeg)",
+        "Overige organisaties": "Zoals Politie; Openbaar Ministerie",
+        "Vestigingsplaats": "Plaats",
+        "Bezoekadres": "Straat, huisnummer, plaats",
+        "Correspondentieadres": "Postbus of adres",
+        "Website": "https://…",
+    }
+    example = {
+        "Afkorting": "ZVH",
+        "Naam": "Zorg- en Veiligheidshuis Limburg Noord",
+        "Deelnemende gemeenten": "Venlo; Venray; Horst aan de Maas",
+        "Centrumgemeente": "Venlo",
+        "Overige organisaties": "Openbaar Ministerie; Politie",
+        "Vestigingsplaats": "Venlo",
+    }
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._partnerships: dict[str, Partnership] | None = None
+
+    @classmethod
+    def export_rows(cls, participations: list[Participation]) -> list[ImportRow]:
+        ids = {p.partnership_id for p in participations}
+        return [_partnership_row(p) for p in _partnerships(Partnership.objects.filter(pk__in=ids))]
+
+    def find(self, values: dict) -> ImportRow | None:
+        if self._partnerships is None:
+            self._partnerships = {}
+            for p in _partnerships(Partnership.objects.all()):
+                self._partnerships.setdefault(label_key(p.afkorting), p)
+                self._partnerships.setdefault(label_key(p.slug), p)
+        found = self._partnerships.get(label_key(values["afkorting"]))
+        return None if found is None else _partnership_row(found)
+
+    def get_or_init_instance(self, instance_loader, row):
+        instance, new = super().get_or_init_instance(instance_loader, row)
+        if new:
+            for name in ("name", "beschrijving", "vestigingsplaats", "bezoekadres"):
+                setattr(instance, name, "")
+            instance.correspondentieadres = instance.website = ""
+            instance.vorm = instance.bbv_categorie = instance.centrumgemeente = None
+            instance.onderwerpen = instance.aard = instance.municipalities = ()
+            instance.organisations = ()
+            instance.partnership = None
+        return instance, new
+
+    def check(self, row: ImportRow, is_new: bool) -> None:
+        if not is_beheerder(self.user):
+            raise ValidationError("samenwerkingen leest alleen de beheerder in")
+        errors = {}
+        if is_new and not row.name:
+            errors["name"] = "vul de naam in van de nieuwe samenwerking"
+        if is_new and not row.municipalities:
+            errors["municipalities"] = "vul de deelnemende gemeenten in"
+        if not is_new:
+            gone = sorted(m.name for m in row.stored_municipalities if m not in row.municipalities)
+            if gone:
+                errors["municipalities"] = (
+                    f"{', '.join(gone)} {'neemt' if len(gone) == 1 else 'nemen'} deel en "
+                    "ontbreekt in het bestand: een import haalt geen deelnemers weg; beëindig "
+                    "de deelname van de gemeente in plaats daarvan"
+                )
+        widget = self.fields["municipalities"].widget
+        added = set(row.municipalities) - set(getattr(row, "stored_municipalities", ()))
+        merged = [m for m in sorted(added, key=lambda m: m.name) if widget.finder.merged(m)]
+        if merged:
+            errors["municipalities"] = " ".join(_merger_message(widget.finder, m) for m in merged)
+        centre = row.centrumgemeente
+        if centre is not None and centre not in row.municipalities:
+            errors["centrumgemeente"] = f"{centre} is geen van de deelnemende gemeenten"
+        if errors:
+            raise ValidationError(errors)
+
+    def apply(self) -> None:
+        for row in self.plan:
+            partnership = row.partnership
+            if partnership is None:
+                first, *others = row.municipalities
+                partnership = create_partnership(
+                    user=self.user,
+                    municipality=first,
+                    name=row.name,
+                    afkorting=row.afkorting,
+                    beschrijving=row.beschrijving,
+                    vorm=row.vorm,
+                    bbv_categorie=row.bbv_categorie,
+                    participants=others,
+                ).partnership
+            partnership.refresh_from_db()
+            known = {o.name.casefold(): o.pk for o in Organisation.objects.all()}
+            update_partnership(
+                user=self.user,
+                partnership=partnership,
+                fields={name: getattr(row, name) for name in PARTNERSHIP_FIELDS},
+                onderwerpen=[t.pk for t in row.onderwerpen],
+                aard=[t.pk for t in row.aard],
+                municipality_ids=[m.pk for m in row.municipalities],
+                organisation_ids=[
+                    known[n.casefold()] for n in row.organisations if n.casefold() in known
+                ],
+                new_organisations=[n for n in row.organisations if n.casefold() not in known],
+                expected_version=partnership.version,
+            )
+
+
+def _merger_message(finder, municipality) -> str:
+    try:
+        finder.find(municipality.cbs_code)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return f"{municipality} is opgeheven."
+
+
+def _partnerships(queryset):
+    return queryset.select_related("vorm", "bbv_categorie", "centrumgemeente").prefetch_related(
+        "onderwerpen", "aard", "municipalities", "organisations"
+    )
+
+
+def _partnership_row(p: Partnership) -> ImportRow:
+    municipalities = tuple(sorted(p.municipalities.all(), key=lambda m: m.name))
+    return ImportRow(
+        partnership=p,
+        is_new=False,
+        **{name: getattr(p, name) for name in PARTNERSHIP_FIELDS},
+        onderwerpen=sort_terms(p.onderwerpen.all()),
+        aard=sort_terms(p.aard.all()),
+        municipalities=municipalities,
+        stored_municipalities=municipalities,
+        organisations=sort_names(o.name for o in p.organisations.all()),
+    )

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from allocation.resources import MeasureResource, ProductionResource
 from collaborations.permissions import User, grants, is_beheerder
-from collaborations.resources import KeyedResource
-from finance.resources import MoneyResource
+from collaborations.resources import KeyedResource, PartnershipResource
+from finance.resources import MoneyResource, SplitKeyResource
 
 
 def _clerk(user: User) -> bool:
@@ -38,6 +39,14 @@ KINDS = {
     kind.slug: kind
     for kind in (
         ImportKind(
+            "samenwerkingen",
+            "Samenwerkingen met deelnemers",
+            PartnershipResource,
+            "de beheerder",
+            is_beheerder,
+            "De gedeelde gegevens van een samenwerking en haar deelnemende gemeenten.",
+        ),
+        ImportKind(
             "bedragen",
             "Bedragen van de financiële tabellen",
             MoneyResource,
@@ -45,6 +54,30 @@ KINDS = {
             "samenwerking (de gedeelde tabellen)",
             lambda user: _clerk(user) or _coordinator(user),
             "Begroting, realisatie en begroting volgend jaar per tabel, categorie en jaar.",
+        ),
+        ImportKind(
+            "verdeelsleutel",
+            "Verdeelsleutel van de gemeente",
+            SplitKeyResource,
+            "de invoerders van de gemeente",
+            _clerk,
+            "De onderdelen van de verdeelsleutel per samenwerking en jaar.",
+        ),
+        ImportKind(
+            "maten",
+            "Maten voor het verdeelmodel",
+            MeasureResource,
+            "de coördinator van de samenwerking",
+            _coordinator,
+            "Inwoners, objectieve budgetten en andere maten per gemeente en jaar.",
+        ),
+        ImportKind(
+            "productie",
+            "Productieaantallen per dienst en periode",
+            ProductionResource,
+            "de coördinator van de samenwerking",
+            _coordinator,
+            "Aantallen per dienst, gemeente en periode (2016, 2016-K1) voor het verdeelmodel.",
         ),
     )
 }

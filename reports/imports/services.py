@@ -83,8 +83,7 @@ def _stamp(sender, history_instance, **kwargs) -> None:
     if active is None:
         return
     reason, user = active
-    if not history_instance.history_change_reason:
-        history_instance.history_change_reason = reason
+    history_instance.history_change_reason = reason  # the import is the change, whole
     unsigned = getattr(history_instance, "history_user_id", None) is None
     if unsigned and getattr(user, "is_authenticated", False):
         history_instance.history_user = user
@@ -227,6 +226,7 @@ def read_sheet(*, user: User, kind: ImportKind, upload: Upload, sheet: Sheet):
             preview.errors.append(f"Rij {number}: deze rij kon niet worden gelezen.")
             continue
         preview.rows.append(_preview_row(resource, row_result, number))
+    preview.errors += resource.errors
     preview.notes += resource.notes
     preview.links = _links(resource)
     digest = hashlib.sha256(f"{kind.slug}|{upload.digest}|{sheet.title}".encode())
@@ -275,7 +275,7 @@ def preview_upload(*, user: User, kind: ImportKind, upload: Upload) -> Preview:
 
 def _read(user: User, kind: ImportKind, upload: Upload) -> tuple[Preview, KeyedResource | None]:
     if not kind.allowed(user):
-        raise PermissionDenied(f"Alleen {kind.who} kunnen dit importeren.")
+        raise PermissionDenied(f"{kind.label} importeren is voor {kind.who}.")
     sheet = _sheet_of(kind, upload)
     if isinstance(sheet, str):
         return Preview(kind=kind, file_name=upload.name, sheet="", errors=[sheet]), None
@@ -328,7 +328,7 @@ def import_workbook(*, user: User, upload: Upload, dry_run: bool) -> list[Previe
             known = ", ".join(k.title for k in KINDS.values())
             errors.append(f"Blad '{sheet.title}' is onbekend; de bladen heten: {known}.")
         elif not kind.allowed(user):
-            errors.append(f"Blad {kind.title}: alleen {kind.who} kunnen dit importeren.")
+            errors.append(f"Blad {kind.title}: {kind.label.lower()} importeren is voor {kind.who}.")
         else:
             sheets.append((order.index(kind.slug), kind, sheet))
     if errors:
@@ -336,6 +336,9 @@ def import_workbook(*, user: User, upload: Upload, dry_run: bool) -> list[Previe
     previews: list[Preview] = []
     with transaction.atomic():
         for _, kind, sheet in sorted(sheets, key=lambda item: item[0]):
+            if not sheet.rows:  # an empty sheet of the workbook: nothing of that kind
+                previews.append(Preview(kind=kind, file_name=upload.name, sheet=sheet.title))
+                continue
             preview, resource = read_sheet(user=user, kind=kind, upload=upload, sheet=sheet)
             previews.append(preview)
             if preview.errors:

@@ -35,7 +35,7 @@ def _kind(request: HttpRequest, slug: str) -> ImportKind:
     if kind is None:
         raise Http404("Dit soort import bestaat niet.")
     if not kind.allowed(request.user):
-        raise PermissionDenied(f"Alleen {kind.who} kunnen {kind.label.lower()} importeren.")
+        raise PermissionDenied(f"{kind.label} importeren is voor {kind.who}.")
     return kind
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from collaborations.models import Municipality, Participation
 from collaborations.resources import KeyedResource, NumberWidget
+from core.exports import Column, Kind, number_format
 
 from .kinds import KINDS, ImportKind
 
@@ -19,15 +20,13 @@ HEADER_FILL = "DDE6F0"
 
 
 def _number_format(widget, value: Decimal) -> str:
+    """The site's one Excel number format (core.exports) with the decimals the value has."""
     exponent = value.normalize().as_tuple().exponent
     decimals = max(0, -exponent) if isinstance(exponent, int) else 0
-    kind = getattr(widget, "number_format", "getal")
-    if kind == "procent":
-        return "0" + ("." + "0" * decimals if decimals else "") + "%"
-    places = "." + "0" * decimals if decimals else ""
-    if kind == "euro":
-        return f'"€ "#,##0{places};"€ "-#,##0{places}'
-    return f"#,##0{places}"
+    kind = {"euro": Kind.EURO, "procent": Kind.PERCENT}.get(
+        getattr(widget, "number_format", ""), Kind.NUMBER
+    )
+    return number_format(Column("", kind, places=decimals))
 
 
 def _put(ws, row: int, column: int, field, value) -> None:

@@ -16,7 +16,7 @@ from finance.money import Cell
 from finance.services import GridRow, save_table_year
 from tests.collaborations.factories import UserFactory, grant
 
-from .imports_support import confirm, counts, text, upload, xlsx
+from .imports_support import MONEY, confirm, counts, text, upload, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -40,16 +40,7 @@ def test_the_template_has_dutch_headers_a_description_and_an_example(clerk_clien
     ws = load_workbook(BytesIO(response.content)).active
     assert ws.title == "Bedragen"
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == (
-        "Gemeente",
-        "Samenwerking",
-        "Tabel",
-        "Categorie",
-        "Jaar",
-        "Begroting",
-        "Realisatie",
-        "Begroting volgend jaar",
-    )
+    assert rows[0] == tuple(MONEY)  # Gemeente, Samenwerking, Tabel, Categorie, Jaar, ...
     assert "CBS-code" in rows[1][0] and "n.v.t." in rows[1][5]
     assert rows[2][:5] == ("GM0983", "ZVH", KOSTEN, "Bijdrage Veiligheidshuis", 2017)
     assert ws["F3"].number_format.startswith('"€ "')

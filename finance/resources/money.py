@@ -1,8 +1,7 @@
-"""Imports of money (django-import-export resources): the lines of the money tables per table
-and year, and the municipality's split key. Rows are planned by `collaborations.resources`'
-machinery and written through `finance.services` (`save_table_year`, `save_split_key`), so an
-import checks what the grid and the split-key form check — the clerk's municipality, the open
-year — and keeps the history they keep."""
+"""Import of money lines: a line of a money table per table and year with its three columns.
+Rows are planned by `collaborations.resources`' machinery and written through
+`finance.services.save_table_year`, so an import checks what the grid checks — the clerk's
+municipality or the partnership's coördinator, the open year — and keeps its history."""
 
 from __future__ import annotations
 
@@ -27,13 +26,12 @@ from collaborations.resources import (
     value_field,
 )
 from collaborations.services import require_open
-
-from .models import FinanceAmount, FinanceRow, FinanceTableYear, Kind, Table
-from .money import EMPTY, NVT, Cell, parse_cell
-from .owners import is_shared, owner_fields
-from .permissions import can_edit_table
-from .selectors import table_year_for_edit
-from .services import GridRow, save_table_year
+from finance.models import FinanceAmount, FinanceRow, FinanceTableYear, Kind, Table
+from finance.money import EMPTY, NVT, Cell, parse_cell
+from finance.owners import is_shared, owner_fields
+from finance.permissions import can_edit_table
+from finance.selectors import table_year_for_edit
+from finance.services import GridRow, save_table_year
 
 TABLE_ALIASES = {
     "kosten": Table.KOSTEN,
