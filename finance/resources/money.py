@@ -30,8 +30,10 @@ from finance.models import FinanceAmount, FinanceRow, FinanceTableYear, Kind, Ta
 from finance.money import EMPTY, NVT, Cell, parse_cell
 from finance.owners import is_shared, owner_fields
 from finance.permissions import can_edit_table
-from finance.selectors import table_year_for_edit
+from finance.selectors import table_version
 from finance.services import GridRow, save_table_year
+
+from .bulk import merge_table_year
 
 TABLE_ALIASES = {
     "kosten": Table.KOSTEN,
@@ -291,17 +293,17 @@ class MoneyResource(KeyedResource):
     # --- writing --------------------------------------------------------------------------
 
     def apply(self) -> None:
-        """One save of the grid per table and year, oldest year first, each from the table as
-        it is stored at that moment with the file's cells put in (only the columns the file
-        has), so a Begroting saved with one year is never put back by the next."""
+        """Per table and year, oldest year first: the file's lines set or added, the table's
+        other lines left as they are (`merge_table_year`, in bulk), only the columns the file
+        has; the row 'Hele tabel n.v.t.' saves the table as n.v.t. the way the grid does."""
         groups: dict[tuple, list[ImportRow]] = defaultdict(list)
         for row in self.plan:
             owner = owner_fields(row.participation, row.table)
             owner_pk = (owner["participation"] or owner["partnership"]).pk
             groups[(row.year, row.table, owner_pk)].append(row)
+        columns = tuple(self.has(attribute) for attribute in _COLUMNS)
         for (year, table, _), rows in sorted(groups.items(), key=lambda item: item[0][:2]):
             participation = rows[0].participation
-            table_year, _, lines, amounts = table_year_for_edit(participation, table, year)
             if any(r.whole_table for r in rows):
                 save_table_year(
                     user=self.user,
@@ -310,56 +312,20 @@ class MoneyResource(KeyedResource):
                     year=year,
                     rows=[],
                     not_applicable=True,
-                    expected_version=table_year.version if table_year else None,
+                    expected_version=table_version(participation, table, year),
                 )
                 continue
-            grid = {
-                label_key(line.label): [
-                    line.label,
-                    amounts.get((line.pk, year, Kind.BEGROTING), EMPTY),
-                    amounts.get((line.pk, year, Kind.REALISATIE), EMPTY),
-                    amounts.get((line.pk, year + 1, Kind.BEGROTING), EMPTY),
-                ]
-                for line in lines
-            }
-            if table_year is not None and table_year.not_applicable:
-                grid = {}
-            for row in rows:
-                stored = grid.setdefault(
-                    label_key(row.label),
-                    [row.label, *self._stored_cells(participation, table, row)],
-                )
-                for index, attribute in enumerate(_COLUMNS, start=1):
-                    if self.has(attribute):
-                        stored[index] = getattr(row, attribute)
-            save_table_year(
+            merge_table_year(
                 user=self.user,
                 participation=participation,
                 table=table,
                 year=year,
-                rows=[GridRow(label=v[0], cells=(v[1], v[2], v[3])) for v in grid.values()],
-                expected_version=table_year.version if table_year else None,
+                lines=[
+                    GridRow(r.label, (r.begroting, r.realisatie, r.begroting_volgend)) for r in rows
+                ],
+                columns=columns,
+                reason=self.reason,
             )
-
-    def _stored_cells(self, participation: Participation, table: str, row: ImportRow):
-        """A line new to this year's table may have figures already (its begroting, entered
-        with last year's table): those stay unless the file says otherwise."""
-        owner = owner_fields(participation, table)
-        found = {
-            (a.year, a.kind): NVT if a.not_applicable else Cell(amount=a.amount)
-            for a in FinanceAmount.objects.filter(
-                line__table=table,
-                line__label=row.label,
-                line__participation=owner["participation"],
-                line__partnership=owner["partnership"],
-                year__in=[row.year, row.year + 1],
-            )
-        }
-        return (
-            found.get((row.year, Kind.BEGROTING), EMPTY),
-            found.get((row.year, Kind.REALISATIE), EMPTY),
-            found.get((row.year + 1, Kind.BEGROTING), EMPTY),
-        )
 
 
 _COLUMNS = ("begroting", "realisatie", "begroting_volgend")

@@ -204,8 +204,9 @@ def _messages(error: ValidationError, resource: KeyedResource, number: int, row)
     return out
 
 
-def read_sheet(*, user: User, kind: ImportKind, upload: Upload, sheet: Sheet):
-    """The dry run of one sheet: (Preview, resource with its plan). Writes nothing."""
+def read_sheet(*, user: User, kind: ImportKind, upload: Upload, sheet: Sheet, describe=True):
+    """The dry run of one sheet: (Preview, resource with its plan). Writes nothing. Without
+    `describe` the rows are counted, not written out (confirming needs no old → new)."""
     preview = Preview(kind=kind, file_name=upload.name, sheet=sheet.title)
     resource = kind.resource(user=user)
     dataset = dataset_for(resource, sheet, preview)
@@ -225,7 +226,10 @@ def read_sheet(*, user: User, kind: ImportKind, upload: Upload, sheet: Sheet):
             logger.error("Import %s, rij %s: %s", kind.slug, number, row_result.errors[0].traceback)
             preview.errors.append(f"Rij {number}: deze rij kon niet worden gelezen.")
             continue
-        preview.rows.append(_preview_row(resource, row_result, number))
+        if describe:
+            preview.rows.append(_preview_row(resource, row_result, number))
+        else:
+            preview.rows.append(PreviewRow(number, STATES[row_result.import_type], [], []))
     preview.errors += resource.errors
     preview.notes += resource.notes
     preview.links = _links(resource)
@@ -273,13 +277,15 @@ def preview_upload(*, user: User, kind: ImportKind, upload: Upload) -> Preview:
     return _read(user, kind, upload)[0]
 
 
-def _read(user: User, kind: ImportKind, upload: Upload) -> tuple[Preview, KeyedResource | None]:
+def _read(
+    user: User, kind: ImportKind, upload: Upload, describe: bool = True
+) -> tuple[Preview, KeyedResource | None]:
     if not kind.allowed(user):
         raise PermissionDenied(f"{kind.label} importeren is voor {kind.who}.")
     sheet = _sheet_of(kind, upload)
     if isinstance(sheet, str):
         return Preview(kind=kind, file_name=upload.name, sheet="", errors=[sheet]), None
-    return read_sheet(user=user, kind=kind, upload=upload, sheet=sheet)
+    return read_sheet(user=user, kind=kind, upload=upload, sheet=sheet, describe=describe)
 
 
 def _sheet_of(kind: ImportKind, upload: Upload) -> Sheet | str:
@@ -297,7 +303,7 @@ def _sheet_of(kind: ImportKind, upload: Upload) -> Sheet | str:
 def apply_upload(*, user: User, kind: ImportKind, upload: Upload, fingerprint: str) -> Preview:
     """Apply what the preview showed, whole or not at all: the file is read again in this
     transaction and refused when anything it was read against changed since the preview."""
-    preview, resource = _read(user, kind, upload)
+    preview, resource = _read(user, kind, upload, describe=False)
     if preview.errors:
         raise ValidationError(preview.errors)
     if preview.fingerprint != fingerprint:
@@ -305,7 +311,8 @@ def apply_upload(*, user: User, kind: ImportKind, upload: Upload, fingerprint: s
             "De gegevens zijn gewijzigd sinds u de controle zag (of het bestand is een ander): "
             "er is niets ingelezen. Bekijk de nieuwe controle en bevestig opnieuw."
         )
-    with history_reason(reason_for(kind, upload.name), user):
+    resource.reason = reason_for(kind, upload.name)
+    with history_reason(resource.reason, user):
         resource.apply()
     return preview
 
@@ -339,13 +346,16 @@ def import_workbook(*, user: User, upload: Upload, dry_run: bool) -> list[Previe
             if not sheet.rows:  # an empty sheet of the workbook: nothing of that kind
                 previews.append(Preview(kind=kind, file_name=upload.name, sheet=sheet.title))
                 continue
-            preview, resource = read_sheet(user=user, kind=kind, upload=upload, sheet=sheet)
+            preview, resource = read_sheet(
+                user=user, kind=kind, upload=upload, sheet=sheet, describe=False
+            )
             previews.append(preview)
             if preview.errors:
                 raise WorkbookRefused(
                     previews, [f"Blad {sheet.title}, {e[0].lower()}{e[1:]}" for e in preview.errors]
                 )
-            with history_reason(reason_for(kind, upload.name), user):
+            resource.reason = reason_for(kind, upload.name)
+            with history_reason(resource.reason, user):
                 resource.apply()
         if dry_run:
             transaction.set_rollback(True)
