@@ -230,3 +230,21 @@ def test_who_sees_the_import_pages(client, demo):
     assert client.get("/importeren/bedragen/").status_code == 403
     client.logout()
     assert client.get("/importeren/").status_code == 302
+
+
+@pytest.mark.parametrize("lines", [20, 400])
+def test_the_preview_reads_the_database_a_fixed_number_of_times(
+    clerk, lines, django_assert_max_num_queries
+):
+    """However many rows: the stored tables, municipalities and partnerships are read once."""
+    from reports.imports.files import read_upload
+    from reports.imports.kinds import KINDS
+    from reports.imports.services import preview_upload
+
+    rows = [
+        ["Venlo", "ZVH", "Kosten", f"Regel {n}", 2010 + n % 5, n, n + 1, None] for n in range(lines)
+    ]
+    upload_ = read_upload("veel.xlsx", xlsx(rows))
+    with django_assert_max_num_queries(17):  # 17 for 20 rows and for 400
+        preview = preview_upload(user=clerk, kind=KINDS["bedragen"], upload=upload_)
+    assert preview.count("nieuw") == lines and not preview.errors
