@@ -49,21 +49,12 @@ def setup_django(database: Path) -> None:
 def workbook() -> bytes:
     from openpyxl import Workbook
 
+    from finance.resources import MoneyResource
+
     book = Workbook()
     ws = book.active
     ws.title = "Bedragen"
-    ws.append(
-        [
-            "Gemeente",
-            "Samenwerking",
-            "Tabel",
-            "Categorie",
-            "Jaar",
-            "Begroting",
-            "Realisatie",
-            "Begroting volgend jaar",
-        ]
-    )
+    ws.append(MoneyResource(user=None).columns())  # the template's headers
     for year in YEARS:
         for n in range(CATEGORIES):
             budget = Decimal(1000 + n + year)
