@@ -115,6 +115,7 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _entry(request: HttpRequest, token: str) -> tuple[dict, ImportKind, files.Upload]:
+    _forget_expired(request)
     entry = _pending(request).get(token)
     if entry is None:
         raise Http404("Deze controle bestaat niet (meer). Lees het bestand opnieuw in.")

@@ -248,3 +248,12 @@ def test_the_preview_reads_the_database_a_fixed_number_of_times(
     with django_assert_max_num_queries(17):  # 17 for 20 rows and for 400
         preview = preview_upload(user=clerk, kind=KINDS["bedragen"], upload=upload_)
     assert preview.count("nieuw") == lines and not preview.errors
+
+
+def test_a_kept_file_expires(clerk_client, settings):
+    rows = [["Venlo", "ZVH", "Kosten", "beschermd wonen", 2016, 955000, 1, 1014673]]
+    page = upload(clerk_client, "bedragen", "kosten.xlsx", xlsx(rows))
+    settings.IMPORT_KEEP_SECONDS = -1
+    gone = clerk_client.get(page.redirect_chain[-1][0])
+    assert gone.status_code == 404
+    assert "Deze controle bestaat niet (meer). Lees het bestand opnieuw in." in text(gone)
