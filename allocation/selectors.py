@@ -116,9 +116,11 @@ def publications(model: AllocationModel) -> list[AllocationPublication]:
     return list(model.publications.select_related("published_by"))
 
 
-def _published_state(
+def published_state(
     model: AllocationModel, publication: AllocationPublication, latest
 ) -> ModelState:
+    """The model as `publication` froze it (name, inputs, variants), rebuilt without reading any
+    working data; `latest` is the newest publication, so a page can say a newer one exists."""
     snapshot = publication.inputs
     copy = AllocationModel(
         pk=model.pk,
@@ -164,13 +166,13 @@ def model_state(
         asked = model.publications.select_related("published_by").filter(number=number).first()
         if asked is None:
             raise Http404(f"Er is geen versie {number} van dit verdeelmodel.")
-        return _published_state(model, asked, latest)
+        return published_state(model, asked, latest)
     if can_manage_allocation(user, model.partnership):
         variants = list(model.variants.all())
         return ModelState(model, variants, model_inputs(model), None, latest)
     if latest is None:
         return None
-    return _published_state(model, latest, latest)
+    return published_state(model, latest, latest)
 
 
 def publication_snapshot(model: AllocationModel) -> tuple[dict, list[dict]]:

@@ -19,7 +19,7 @@ from django.http import Http404
 from allocation import engine
 from allocation.comparison import Comparison
 from allocation.models import AllocationPublication
-from allocation.selectors import _published_state  # the one rebuild of a publication
+from allocation.selectors import published_state  # the one rebuild of a publication
 from collaborations.models import Municipality, Participation, Partnership, YearVersion
 
 from .schema import VERSION
@@ -140,7 +140,7 @@ def open_data(scope: Scope) -> OpenData:
     names = {name for p in publications for name in _participants(p)}
     data.codes = dict(Municipality.objects.filter(name__in=names).values_list("name", "cbs_code"))
     for publication in publications:
-        state = _published_state(publication.model, publication, publication)
+        state = published_state(publication.model, publication, publication)
         try:
             comparison = state.comparison()
         except engine.DefinitionError:
