@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from core.health import health
 from core.oidc import LoginView
 from core.security import security_txt
 
@@ -12,6 +13,7 @@ admin.site.site_title = "Dashboard samenwerking"
 
 urlpatterns = [
     path(".well-known/security.txt", security_txt, name="security-txt"),
+    path("gezond/", health, name="health"),  # for load balancers: core/health.py
     path("beheer/", admin.site.urls),
     path("inloggen/", LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

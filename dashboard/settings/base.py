@@ -3,7 +3,16 @@
 from datetime import timedelta
 from pathlib import Path
 
-from .env import env_bool, env_database, env_int, env_list, env_str
+from .env import (
+    cache_is_shared,
+    env_bool,
+    env_cache,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+    storages,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -110,7 +119,39 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_ROOT = BASE_DIR / "media"  # generated PDF bundles (served through a view, not directly)
+# Generated files (published PDFs, bundles, kept imports; served through views, never directly):
+# a folder every app server shares (MEDIA_ROOT: a network mount when there are several), or an
+# S3-compatible bucket through django-storages when S3_BUCKET is set (docs/deployment.md).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+S3_BUCKET = env_str("S3_BUCKET", "").strip()
+STORAGES = storages(
+    str(MEDIA_ROOT),
+    {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env_str("S3_ENDPOINT_URL", "").strip() or None,
+        "region_name": env_str("S3_REGION", "").strip() or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID", "").strip() or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY", "").strip() or None,
+        "location": env_str("S3_PREFIX", "").strip("/ "),
+        "default_acl": "private",
+        "querystring_auth": True,  # never public: the site serves the files through views
+        "file_overwrite": False,  # as in a folder: a name that exists gets a new one
+    }
+    if S3_BUCKET
+    else None,
+)
+
+# The cache: shared by every app server when CACHE_URL names a Redis (Django's built-in
+# RedisCache), else local memory per process (the embedded default). CACHE_KEY_PREFIX keeps
+# installations apart that share one Redis.
+CACHES = env_cache("CACHE_URL", key_prefix=env_str("CACHE_KEY_PREFIX", "samenwerking"))
+# Sessions work across app servers: in the shared database, read through the shared cache when
+# there is one ("cached_db": a write goes to both, a cache miss falls back to the database).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if cache_is_shared(CACHES)
+    else "django.contrib.sessions.backends.db"
+)
 
 # Security headers and a strict Content Security Policy (Django 6 built-in).
 from django.utils.csp import CSP  # noqa: E402
@@ -264,12 +305,33 @@ IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 102
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
 IMPORT_KEEP_SECONDS = env_int("IMPORT_KEEP_SECONDS", 60 * 60)
 
+# Logging to stdout: one JSON object a line (LOG_FORMAT=json, core.jsonlog) for a log collector,
+# or plain text; LOG_LEVEL for everything, DJANGO_LOG_LEVEL for Django's own loggers.
+LOG_FORMAT = env_str("LOG_FORMAT", "text").strip().lower()
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING").strip().upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {
+        "json": {"()": "core.jsonlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"level": env_str("DJANGO_LOG_LEVEL", LOG_LEVEL).strip().upper()},
+    },
 }
+if LOG_FORMAT not in {"json", "text"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, got {LOG_FORMAT!r}.")
 
 # PDF limits (core/pdf.py). Past one a PDF is refused with a Dutch message, never made at the
 # cost of the worker: HTML above HTML_BYTES is refused before layout; the layout runs in a child

@@ -73,3 +73,45 @@ def env_database(default_url: str) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
     return config
+
+
+def env_cache(name: str, key_prefix: str) -> dict:
+    """CACHE_URL selects the cache every app server shares: ``redis://host:6379/0`` (or
+    ``rediss://`` over TLS) is Django's built-in Redis cache; unset or ``locmem://`` is local
+    memory, one per process (the embedded default: fine for one process, not for several)."""
+    url = os.environ.get(name, "").strip()
+    if not url or url == "locmem://":
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigurationError(
+            f"Environment variable {name} must be a redis://, rediss:// or unix:// address "
+            f"(or locmem://), got {url!r}."
+        )
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+        }
+    }
+
+
+def cache_is_shared(caches: dict) -> bool:
+    return caches["default"]["BACKEND"].endswith("RedisCache")
+
+
+def storages(media_root: str, s3: dict | None) -> dict:
+    """Where generated files (published PDFs, bundles, kept imports) live: a folder every app
+    server shares (MEDIA_ROOT, e.g. a network mount), or an S3-compatible bucket through
+    django-storages (`s3`: the options of its S3Storage) when S3_BUCKET is set."""
+    if s3 is None:
+        default = {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": media_root},
+        }
+    else:
+        default = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3}
+    return {
+        "default": default,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -30,9 +30,15 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F405
 
+# Generated files as base.py says (a shared folder, or S3); static files compressed by whitenoise.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Logs as JSON lines on stdout in production (LOG_FORMAT=text for plain lines).
+LOG_FORMAT = env_str("LOG_FORMAT", "json").strip().lower()  # base.py refuses another value
+LOGGING["handlers"]["stdout"]["formatter"] = LOG_FORMAT  # noqa: F405
+# A load balancer asks /gezond/ over plain HTTP, behind the proxy that does TLS.
+SECURE_REDIRECT_EXEMPT = [r"^gezond/$"]
 # Background work (PDF bundles) runs in a real worker: `python manage.py db_worker`.
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[env_str("TASKS_BACKEND", "db")]}}  # noqa: F405

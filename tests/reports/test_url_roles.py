@@ -211,6 +211,7 @@ CASES = [
     Case("logout", lambda w: "/uitloggen/", answers(302), method="post"),
     Case("accessibility", lambda w: "/toegankelijkheid/", ALL_200),
     Case("security-txt", lambda w: "/.well-known/security.txt", ALL_200),
+    Case("health", lambda w: "/gezond/", ALL_200),  # for load balancers: no login
     Case("reports:home", lambda w: "/arnhem/", answers(302, **dict.fromkeys(READERS, 200))),
     Case("reports:home", lambda w: "/onbekend/", answers(404)),
     Case("reports:my-municipality", lambda w: "/mijn-gemeente/", answers(302)),
