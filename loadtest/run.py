@@ -267,6 +267,7 @@ def run(plan, hosts, readers, clerks, seconds, workers, database) -> int:
     locustfile.Clerk.fixed_count = clerks
     environment = Environment(user_classes=[locustfile.Reader, locustfile.Clerk])
     runner = environment.create_local_runner()
+    load_before = os.getloadavg()[0]
     started = time.monotonic()
     runner.start(readers + clerks, spawn_rate=readers + clerks)
     gevent.spawn_later(seconds, runner.quit)
@@ -294,7 +295,9 @@ def run(plan, hosts, readers, clerks, seconds, workers, database) -> int:
     print(
         f"Load test {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {len(hosts)} app servers × {workers} "
         f"gunicorn workers ({', '.join(hosts)}), PostgreSQL database {database}, Redis cache, "
-        f"{readers} readers + {clerks} clerks for {elapsed:.0f} s, {os.cpu_count()} cores"
+        f"{readers} readers + {clerks} clerks for {elapsed:.0f} s, {os.cpu_count()} cores, "
+        f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after (other work "
+        "on the machine counts in it)"
     )
     for note in notes:
         print(f"Note: {note}")
