@@ -121,7 +121,7 @@ case "${1:-run}" in
   run)
     start
     trap 'echo; echo Stoppen…; stop; exit 0' INT TERM
-    while sleep 3600; do :; done
+    while true; do sleep 3600 & wait $!; done  # `wait` lets the trap run at once
     ;;
   *) echo "gebruik: $0 [start|stop|status]" >&2; exit 2 ;;
 esac
