@@ -79,6 +79,43 @@ def format_percent(value: Decimal | int, decimals: int | None = None) -> str:
     return format_number(amount, decimals) + "%"
 
 
+# --- an amount that may be n.v.t. or not filled in: three states, never folded into one ---------
+
+NOT_APPLICABLE_TEXT = "n.v.t."
+NOT_FILLED_IN_TEXT = "niet ingevuld"
+
+
+def amount_state(value) -> tuple[Decimal | None, bool]:
+    """(amount, not applicable) of a cell (anything with `amount` and `not_applicable`, such as
+    `finance.money.Cell`), of an amount, or of None (not filled in)."""
+    if value is None or value == "":
+        return None, False
+    if hasattr(value, "not_applicable"):
+        amount = value.amount
+        return (None if amount is None else Decimal(amount)), bool(value.not_applicable)
+    return Decimal(value), False
+
+
+def format_amount(value, decimals: int | None = None) -> str:
+    """The plain text of an amount in any of its states: `€ 0`, `n.v.t.` or `niet ingevuld`.
+    Without `decimals` the cents show only when there are cents."""
+    amount, not_applicable = amount_state(value)
+    if amount is None:
+        return NOT_APPLICABLE_TEXT if not_applicable else NOT_FILLED_IN_TEXT
+    if decimals is None:
+        decimals = 0 if amount == amount.to_integral_value() else 2
+    return format_money(amount, decimals)
+
+
+def export_amount(value) -> Decimal | str | None:
+    """The value of an amount in an export (CSV, xlsx): the number (0 included), the text
+    `n.v.t.`, or an empty cell for not filled in — what the import reads back the same way."""
+    amount, not_applicable = amount_state(value)
+    if amount is None and not_applicable:
+        return NOT_APPLICABLE_TEXT
+    return amount
+
+
 def parse_decimal(text: str, *, allow_percent: bool = False) -> Decimal:
     """Read a Dutch-typed number; raise NumberParseError with a Dutch message if impossible."""
     original = text

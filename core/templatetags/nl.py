@@ -8,7 +8,14 @@ from decimal import Decimal
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from core.formatting import format_money, format_number, format_percent
+from core.formatting import (
+    NOT_APPLICABLE_TEXT,
+    amount_state,
+    format_amount,
+    format_money,
+    format_number,
+    format_percent,
+)
 
 register = template.Library()
 
@@ -19,6 +26,10 @@ NOT_FILLED_IN = mark_safe(
 )
 
 
+# "Not applicable": the abbreviation everyone in the field reads, with its words for the mouse.
+NOT_APPLICABLE = mark_safe(f'<abbr title="niet van toepassing">{NOT_APPLICABLE_TEXT}</abbr>')
+
+
 @register.simple_tag
 def niet_ingevuld() -> SafeString:
     """`{% niet_ingevuld %}`: the markup of an amount that is not filled in."""
@@ -26,11 +37,15 @@ def niet_ingevuld() -> SafeString:
 
 
 @register.filter
-def euro_of_leeg(value: Decimal | int | None) -> str:
-    """`€ 1.281.406`, or the "not filled in" markup for None (zero stays `€ 0`)."""
-    if value is None or value == "":
-        return NOT_FILLED_IN
-    return euro(value)
+def euro_of_leeg(value, decimals: int | None = None) -> str:
+    """The one rendering of an amount on pages, comparisons and PDFs, in its three states:
+    `€ 1.281.406` (zero stays `€ 0`), `n.v.t.` for a cell that is not applicable, and the
+    "not filled in" markup for None or an empty cell. `value` is a cell (`finance.money.Cell`,
+    or anything with `amount` and `not_applicable`) or an amount."""
+    amount, not_applicable = amount_state(value)
+    if amount is None:
+        return NOT_APPLICABLE if not_applicable else NOT_FILLED_IN
+    return format_amount(amount, decimals)
 
 
 @register.filter
@@ -68,6 +83,22 @@ def tekst(value: object, autoescape: bool = True) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return mark_safe('<span class="leeg">Niet ingevuld</span>')
     return linebreaksbr(value, autoescape=autoescape)
+
+
+def _filled(value: object) -> bool:
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
+@register.simple_tag
+def ingevuld_en_leeg(*pairs) -> dict:
+    """`{% ingevuld_en_leeg "Inhoud" inhoud "Proces" proces as delen %}`: the answers that are
+    filled in as (label, value) in `delen.filled`, the labels of the others in `delen.empty` —
+    for one line "Niet ingevuld: Proces, …" instead of a "Niet ingevuld" per answer."""
+    labels, values = pairs[::2], pairs[1::2]
+    return {
+        "filled": [(label, v) for label, v in zip(labels, values, strict=True) if _filled(v)],
+        "empty": [label for label, v in zip(labels, values, strict=True) if not _filled(v)],
+    }
 
 
 @register.filter

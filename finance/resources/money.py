@@ -26,6 +26,7 @@ from collaborations.resources import (
     value_field,
 )
 from collaborations.services import require_open
+from core.formatting import export_amount
 from finance.models import FinanceAmount, FinanceRow, FinanceTableYear, Kind, Table
 from finance.money import EMPTY, NVT, Cell, parse_cell
 from finance.owners import is_shared, owner_fields
@@ -55,7 +56,7 @@ class CellWidget(NumberWidget):
     def render(self, value, obj=None, **kwargs):
         cell = value or EMPTY
         if kwargs.get("force_native_type"):
-            return "n.v.t." if cell.not_applicable else cell.amount
+            return export_amount(cell)
         return "n.v.t." if cell.not_applicable else super().render(cell.amount)
 
 
