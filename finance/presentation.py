@@ -70,6 +70,20 @@ class TableView:
     shared: bool
     blocks: list[YearBlock]
 
+    @property
+    def empty(self) -> bool:
+        """Nothing filled in for any of its years (not even n.v.t.)."""
+        return all(b.state == FillState.EMPTY for b in self.blocks)
+
+    @property
+    def shown_blocks(self) -> list[YearBlock]:
+        """The years with figures or n.v.t.; the empty ones are named in one line."""
+        return [b for b in self.blocks if b.state != FillState.EMPTY]
+
+    @property
+    def empty_blocks(self) -> list[YearBlock]:
+        return [b for b in self.blocks if b.state == FillState.EMPTY]
+
 
 @dataclass
 class KeySignal:
@@ -103,6 +117,15 @@ class FinancePage:
 
     def table(self, code: str) -> TableView:
         return next(t for t in self.tables if t.code == code)
+
+    @property
+    def filled_tables(self) -> list[TableView]:
+        return [t for t in self.tables if not t.empty]
+
+    @property
+    def empty_tables(self) -> list[TableView]:
+        """Tables with nothing in any year: one line "Niet ingevuld: Baten, …" on the page."""
+        return [t for t in self.tables if t.empty]
 
 
 def year_block(

@@ -79,10 +79,8 @@ def test_baten_zero_eigen_vermogen_nvt_and_2015_empty(client, demo):
     eigen = section(text, "Eigen vermogen", "Financiële resultaten van de samenwerking")
     assert eigen.count("n.v.t. (niet van toepassing)") == 2  # 2017 and 2016
     kosten = section(text, "Kosten (inbreng financiële middelen)", "Baten")
-    assert (
-        "Twee jaar terug (2015) Bij dit jaar zijn geen gegevens ingevuld bij dit onderdeel"
-        in kosten
-    )
+    assert "Niet ingevuld: twee jaar terug (2015)" in kosten  # one line, not a section per year
+    assert "Bij dit jaar zijn geen gegevens ingevuld bij dit onderdeel" not in text
 
 
 def test_not_filled_in_is_shown_as_ellipsis_not_zero(client, demo):

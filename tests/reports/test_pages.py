@@ -51,7 +51,7 @@ def test_year_page_shows_every_text_of_the_seed_page(client, demo):
 def test_year_page_states_empty_answers_plainly(client, demo):
     text = page_text(client.get("/venlo/samenwerkingen/zvh/2017/"))
     # Feitelijke resultaten Inhoud/Proces/Samenwerking are "..." in the seed: not filled in.
-    assert text.count("Niet ingevuld") >= 4
+    assert "Niet ingevuld: Inhoud, Proces, Samenwerking" in text.split("Feitelijke resultaten")[1]
     assert "Er is sprake van een ." not in text
     assert "…" not in text.split("Feitelijke resultaten")[1].split("Kern")[0]
 
@@ -176,3 +176,23 @@ def test_a_clerk_of_another_municipality_cannot_edit(client, demo):
     url = reverse("collaborations:year-edit", args=["venlo", "zvh", 2017, "beoogde-resultaten"])
     assert client.get(url).status_code == 403
     assert client.post(url, {"version": 1, "beoogd_kern": "x"}).status_code == 403
+
+
+def test_empty_tables_and_answers_are_named_in_one_line(client, demo, clerk, reopen):
+    """BsGW 2024 has little data: the page says once what is not filled in (it repeated "Bij dit
+    jaar zijn geen gegevens ingevuld bij dit onderdeel" per table and year); a clerk who may
+    edit reaches each empty table's form from that line."""
+    url = "/venlo/samenwerkingen/bsgw/2024/"
+    text = page_text(client.get(url))
+    assert "Bij dit jaar zijn geen gegevens ingevuld bij dit onderdeel" not in text
+    assert (
+        "Niet ingevuld in 2022–2024: Kosten (inbreng financiële middelen), Baten, "
+        "Financiële resultaten, Eigen vermogen"
+    ) in text
+    assert "Niet ingevuld: Inhoud, Proces, Samenwerking, Kern" in text
+    reopen(YearRecord.objects.get(participation__partnership__slug="bsgw", year=2024))
+    client.force_login(clerk)
+    content = client.get(url).content.decode()
+    line = content[content.index('id="lege-tabellen"') :].split("</p>")[0]
+    kosten = reverse("finance:grid", args=["venlo", "bsgw", 2024, "kosten"])
+    assert f'href="{kosten}"' in line
