@@ -2,12 +2,14 @@
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils.text import slugify
 
 from . import services
-from .models import Participation, Partnership
+from .models import Participation, Partnership, YearRecord
+from .services.bbv import RiskRow, import_bbv
 from .services.meetings import MeetingInput, upsert_demo_meetings
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -132,3 +134,26 @@ def load_demo() -> dict[str, int]:
             roles=roles,
         )
     return counts
+
+
+def load_bbv_demo() -> int:
+    """The BBV figures and risks of `data/demo_bbv.json` (after the years exist, before they
+    are published). Idempotent; returns how many years got them."""
+    rows = read_json("demo_bbv.json")["records"]
+    for item in rows:
+        record = YearRecord.objects.get(
+            participation__partnership__slug=item["partnership"],
+            participation__municipality__slug=item["municipality"],
+            year=item["year"],
+        )
+        risks = [
+            RiskRow(
+                omschrijving=r["omschrijving"],
+                kans=r["kans"],
+                effect=None if r["effect"] is None else Decimal(r["effect"]),
+                maatregelen=r.get("maatregelen", ""),
+            )
+            for r in item.get("risks", [])
+        ]
+        import_bbv(record=record, values=item.get("bbv", {}), risks=risks)
+    return len(rows)

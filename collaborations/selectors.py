@@ -58,7 +58,7 @@ def _visible_years_filter(user: User, municipality: Municipality) -> Q:
 def get_participation(municipality_slug: str, partnership_slug: str) -> Participation:
     """The participation for the header of every partnership page (one query)."""
     try:
-        return Participation.objects.select_related("partnership", "municipality").get(
+        return Participation.objects.select_related("partnership__vorm", "municipality").get(
             municipality__slug=municipality_slug, partnership__slug=partnership_slug
         )
     except Participation.DoesNotExist as exc:
@@ -144,9 +144,11 @@ def refuse(participation: Participation, year: int, user: User, reason: str) -> 
 
 def year_record_for_edit(participation: Participation, year: int) -> YearRecord:
     try:
-        return participation.years.prefetch_related(
-            "submotieven", "belangrijkste_motieven", "motive_answers"
-        ).get(year=year)
+        return (
+            participation.years.select_related("bbv", "participation__partnership__vorm")
+            .prefetch_related("submotieven", "belangrijkste_motieven", "motive_answers", "risks")
+            .get(year=year)
+        )
     except YearRecord.DoesNotExist as exc:
         raise Http404(f"Voor {year} is nog niets ingevuld.") from exc
 
@@ -200,8 +202,9 @@ def year_page(
                 Prefetch("submotieven", queryset=Term.objects.order_by("order")),
                 Prefetch("belangrijkste_motieven", queryset=Term.objects.order_by("order")),
                 Prefetch("motive_answers", queryset=MotiveAnswer.objects.all()),
+                "risks",
             )
-            .select_related("updated_by")
+            .select_related("updated_by", "bbv")
             .get(pk=record.pk)
         )
     motives = motive_catalogue()

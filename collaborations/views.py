@@ -58,6 +58,8 @@ class YearSectionEditView(LoginRequiredMixin, View):
     def _form(self, record, data=None):
         if self.form_class is MotievenForm:
             return MotievenForm(data, motives=selectors.motive_catalogue(), record=record)
+        if hasattr(self.form_class, "service"):  # the BBV figures and the risks (forms/bbv.py)
+            return self.form_class(data, record=record)
         return self.form_class(data, instance=record)
 
     def _render(self, request, participation, record, form, status=200):
@@ -86,7 +88,14 @@ class YearSectionEditView(LoginRequiredMixin, View):
         form = self._form(record, request.POST)
         if form.is_valid():
             try:
-                if isinstance(form, MotievenForm):
+                if hasattr(form, "service"):
+                    form.service(
+                        user=request.user,
+                        expected_version=form.cleaned_data["version"],
+                        original=form.original_values(),
+                        **form.service_kwargs(),
+                    )
+                elif isinstance(form, MotievenForm):
                     services.update_motives(
                         user=request.user,
                         record=record,
@@ -112,7 +121,7 @@ class YearSectionEditView(LoginRequiredMixin, View):
                 saved = selectors.year_record_for_edit(participation, year)
                 form.show_conflict(exc.saved, saved.version, form.current_values(saved))
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
                 messages.success(request, f"{self.title} opgeslagen.")
                 url = reverse("reports:year", args=[municipality_slug, slug, year])

@@ -5,6 +5,8 @@ import django_filters
 from django.db.models import Q
 
 from collaborations.models import Participation, Term, Vocabulary
+from collaborations.risks import PROFILE_CHOICES
+from reports.selectors.bbv import NOT_DETERMINED
 
 
 class OverviewFilter(django_filters.FilterSet):
@@ -37,9 +39,27 @@ class OverviewFilter(django_filters.FilterSet):
         empty_label="Alle",
     )
 
+    risicoprofiel = django_filters.ChoiceFilter(
+        method="filter_risicoprofiel",
+        choices=[*PROFILE_CHOICES, (NOT_DETERMINED, "Niet bepaald")],
+        label="Risicoprofiel",
+        empty_label="Alle",
+    )
+
     class Meta:
         model = Participation
         fields: list[str] = []
+
+    def __init__(self, *args, profiles: dict[int, str | None] | None = None, **kwargs):
+        """`profiles`: participation id → risk profile of the year (`risk_profiles`)."""
+        super().__init__(*args, **kwargs)
+        self.profiles = profiles or {}
+
+    def filter_risicoprofiel(self, queryset, name, value):
+        if value == NOT_DETERMINED:
+            determined = [pk for pk, code in self.profiles.items() if code]
+            return queryset.exclude(pk__in=determined)
+        return queryset.filter(pk__in=[pk for pk, code in self.profiles.items() if code == value])
 
     def filter_zoek(self, queryset, name, value):
         return queryset.filter(

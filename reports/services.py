@@ -154,6 +154,7 @@ def change_year_status(
 ) -> YearRecord:
     """One step of the workflow; publishing freezes the page as the next numbered version."""
     changed = collab_services.change_status(
+        risk_profile=frozen.get("risk_profile") or "",
         user=user, record=record, action=action, expected_version=expected_version, note=note
     )
     if changed.status == YearRecord.Status.GEPUBLICEERD:

@@ -20,8 +20,11 @@ from core import charts
 from finance.models import SplitKeyComponent, Table
 from finance.money import Cell, FillState
 from finance.presentation import Chart, FinancePage, RowView, TableView, YearBlock
+from reports import bbv as bbv_view
 
-FORMAT = 1
+# 2: with the BBV figures, the risks and the risk profile ("bbv", "risks", "risk_profile");
+# a version of format 1 thaws with none of them (shown as niet ingevuld)
+FORMAT = 2
 # every answer of section C (texts, choices, the share), as the services know them
 RECORD_FIELDS = COPIED_TEXT_FIELDS
 SECTION_PREFIXES = [
@@ -61,6 +64,7 @@ def freeze(context: dict) -> dict:
     contribution = context["contribution"]
     return {
         "format": FORMAT,
+        **bbv_view.freeze(context["bbv"], context["risks"], context["risk_profile"]),
         "record": {
             name: _d(v) if isinstance(v := getattr(record, name), Decimal) else v
             for name in RECORD_FIELDS
@@ -270,9 +274,13 @@ def thaw(snapshot: dict, participation: Participation, year: int, *, id_prefix: 
             error=c.get("error", ""),
         )
     finance = snapshot.get("finance")
+    bbv, risks, risk_profile = bbv_view.from_snapshot(snapshot)
     return {
         "page": page,
         "record": record,
+        "bbv": bbv,
+        "risks": risks,
+        "risk_profile": risk_profile,
         "finance": None if finance is None else _thaw_finance(finance, id_prefix),
         "contribution": contribution,
     }
@@ -366,7 +374,14 @@ def differences(old: dict, new: dict, limit: int = 25) -> tuple[int, list[str]]:
 
 def _essence(snapshot: dict) -> dict:
     """The entered values only: texts, answers, cells and the split key."""
-    data = {k: v for k, v in snapshot.items() if k not in ("finance", "format")}
+    data = {k: v for k, v in snapshot.items() if k not in ("finance", "format", "risk_profile")}
+    # a version from before the BBV figures had none: the same as all niet ingevuld
+    data["bbv"] = {
+        k: v
+        for k, v in (snapshot.get("bbv") or bbv_view.EMPTY_FROZEN).items()
+        if k != "default_category"  # follows from the partnership's form
+    }
+    data.setdefault("risks", [])
     finance = snapshot.get("finance")
     if finance:
         data["tables"] = {
@@ -400,6 +415,10 @@ def _describe(path: str) -> str:
             column = columns[int(parts[5])] if len(parts) > 5 and parts[5].isdigit() else ""
             return f"{title} {year}: {parts[4]}{', ' + column if column else ''}"
         return f"{title}{' ' + parts[2] if len(parts) > 2 else ''}"
+    if parts[0] == "bbv":
+        return "Verbonden partij (BBV-gegevens)"
+    if parts[0] == "risks":
+        return "Risico's"
     if parts[0] == "split_key":
         return "Verdeelsleutel"
     if parts[0] == "contribution":

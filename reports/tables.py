@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 
 from collaborations.models import YearRecord
+from collaborations.risks import PROFILE_LABELS
 from core.exports import Column, Kind, Sheet
 from core.templatetags.nl import NOT_FILLED_IN, euro, procentverschil, verschil
 from finance.money import Cell, percent_change
@@ -78,6 +79,7 @@ class OverviewRow(TypedDict):
     verschil: str
     verschil_pct: str
     status: str
+    risicoprofiel: str
 
 
 class MoneyColumn(tables.Column):
@@ -129,6 +131,9 @@ class OverviewTable(tables.Table):
         verbose_name="Begroting t.o.v. {vorig} (%)", export_kind=Kind.PERCENT, places=1
     )
     status = tables.Column(verbose_name="Status {jaar}", accessor="status_jaar", default="")
+    risicoprofiel = tables.Column(
+        verbose_name="Risicoprofiel {jaar}", accessor="pk", orderable=False
+    )
 
     class Meta:
         attrs = {"class": "utrecht-table money", "th": {"class": "utrecht-table__header-cell"}}
@@ -142,7 +147,8 @@ class OverviewTable(tables.Table):
         self.labels = labels
         self.detail_prefix = reverse("reports:overview", args=[municipality.slug])
         self.caption = f"Samenwerkingen van {municipality.name}: bijdrage {year}"
-        for column in ("begroting", "realisatie_vorig", "verschil", "verschil_pct", "status"):
+        columns = ("begroting", "realisatie_vorig", "verschil", "verschil_pct", "status")
+        for column in (*columns, "risicoprofiel"):
             bound = self.columns[column]
             bound.column.verbose_name = str(bound.column.verbose_name).format(
                 jaar=year, vorig=year - 1
@@ -181,6 +187,7 @@ class OverviewTable(tables.Table):
                     "verschil": verschil(_visible(record, "verschil")),
                     "verschil_pct": procentverschil(_verschil_pct(record)),
                     "status": _status(record) if record["status_jaar"] else "",
+                    "risicoprofiel": self.value_risicoprofiel(record),
                 }
             )
         return rows
@@ -250,3 +257,7 @@ class OverviewTable(tables.Table):
 
     def value_status(self, record):
         return _status(record)
+
+    def value_risicoprofiel(self, record):
+        code = self.labels.risk_profiles.get(record["pk"])
+        return PROFILE_LABELS.get(code or "", "Niet bepaald")

@@ -301,12 +301,17 @@ class MotievenForm(VersionedForm):
         }
 
 
+# the BBV figures and the risk register (forms/bbv.py needs KIES and RowForm from above)
+from .bbv import BbvForm, RisksForm  # noqa: E402
+
 SECTION_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
     "motieven": ("Motieven voor samenwerking", MotievenForm),
     "beoogde-resultaten": ("Beoogde resultaten", BeoogdForm),
     "kosten-en-baten": ("Kosten en baten: begroting en realisatie", KostenBatenForm),
     "feitelijke-resultaten": ("Feitelijke resultaten van de samenwerking", FeitelijkForm),
     "aandeel": ("Aandeel van de gemeente in de realisatie van de opgave", AandeelForm),
+    "verbonden-partij": ("Verbonden partij: BBV-gegevens", BbvForm),
+    "risicos": ("Risico's", RisksForm),
 }
 
 

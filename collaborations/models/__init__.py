@@ -494,8 +494,8 @@ class MotiveAnswer(models.Model):
 class YearVersion(models.Model):
     """A published version of a municipality's year: what its page showed when it was adopted
     and published, frozen (`snapshot`, built by `reports.snapshot`). The public reads only these;
-    a version is never changed. The contribution figures are copied out of the snapshot for
-    lists and comparisons."""
+    a version is never changed. The contribution figures and the risk profile are copied out of
+    the snapshot for lists and comparisons."""
 
     participation = models.ForeignKey(
         Participation, on_delete=models.CASCADE, related_name="versions"
@@ -511,6 +511,12 @@ class YearVersion(models.Model):
     )
     contribution_budget_next = models.DecimalField(
         "bijdrage begroting volgend jaar", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    risk_profile = models.CharField(
+        "risicoprofiel",
+        max_length=10,
+        blank=True,
+        help_text="Uit de inhoud overgenomen (laag, midden, hoog); leeg is niet bepaald.",
     )
     note = BoundedTextField("toelichting", blank=True, max_length=NOTE_MAX_LENGTH)
     adopted_by = models.ForeignKey(
@@ -551,6 +557,10 @@ class YearVersion(models.Model):
         super().save(*args, **kwargs)
 
 
+# The BBV figures and the risk register of a year: in models/bbv.py.
+from .bbv import BbvFigures as BbvFigures  # noqa: E402
+from .bbv import EconomicCategory as EconomicCategory  # noqa: E402
+from .bbv import Risk as Risk  # noqa: E402
 from .meetings import BoardMeeting as BoardMeeting  # noqa: E402
 
 # Who may do what: in models/roles.py, importable from here like every model.

@@ -8,7 +8,7 @@ instances per row and prefetching by a list of 500 ids cost about 30 ms (docs/pe
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
@@ -187,9 +187,11 @@ class OverviewLabels:
 
     onderwerpen: dict[int, list[str]]  # by partnership id
     belang_wie: dict[int, list[str]]  # by participation id
+    # by participation id: "laag" / "midden" / "hoog" / None (`reports.selectors.bbv`)
+    risk_profiles: dict[int, str | None] = field(default_factory=dict)
 
 
-def overview_labels(municipality) -> OverviewLabels:
+def overview_labels(municipality, risk_profiles: dict | None = None) -> OverviewLabels:
     """The onderwerpen and the "belangrijk voor" of all participations of the municipality.
 
     Two queries whatever the number of rows or filters: selected by municipality, not by a
@@ -210,4 +212,31 @@ def overview_labels(municipality) -> OverviewLabels:
         .values_list("participation_id", "term__label")
     ):
         belang_wie[participation_id].append(label)
-    return OverviewLabels(onderwerpen=dict(onderwerpen), belang_wie=dict(belang_wie))
+    return OverviewLabels(
+        onderwerpen=dict(onderwerpen),
+        belang_wie=dict(belang_wie),
+        risk_profiles=risk_profiles or {},
+    )
+
+
+def overview_years(municipality, user, year: int) -> list[int]:
+    """Every year with data of the municipality — for the public the years with a published
+    version, for those who read its drafts also the years with a record or with figures —
+    and the chosen year, ascending. Two queries at most."""
+    years = set(
+        YearVersion.objects.filter(participation__municipality=municipality)
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    if can_read_drafts(user, municipality):
+        years |= set(
+            YearRecord.objects.filter(participation__municipality=municipality)
+            .values_list("year", flat=True)
+            .distinct()
+        )
+        years |= set(
+            FinanceAmount.objects.filter(line__participation__municipality=municipality)
+            .values_list("year", flat=True)
+            .distinct()
+        )
+    return sorted(years | {year})

@@ -14,6 +14,7 @@ from collaborations.permissions import can_read_drafts, user_can_edit
 from finance import selectors as finance_selectors
 from finance.models import SHARED_TABLES, Table
 from finance.permissions import can_edit_table
+from reports import bbv as bbv_view
 from reports import snapshot
 from reports.selectors.versions import latest_version
 
@@ -24,9 +25,15 @@ def working_context(
     """The page as the working data make it now (for clerks, and for freezing a version)."""
     page = collab.year_page(participation, year, user, working=True)
     record = page.record
+    bbv, risks, risk_profile = (
+        bbv_view.from_record(record, participation) if record else (None, [], None)
+    )
     return {
         "page": page,
         "record": record,
+        "bbv": bbv,
+        "risks": risks,
+        "risk_profile": risk_profile,
         "finance": finance_selectors.finance_page(
             participation, record, year, show_empty=show_empty, id_prefix=id_prefix
         )
@@ -57,7 +64,8 @@ def version_context(
 
 
 def year_context(participation: Participation, year: int, user, id_prefix: str = "") -> dict:
-    """Everything the section C fragments need (reports/_year_sections.html).
+    """Everything the section C fragments need (reports/_year_sections.html), with the BBV
+    figures and risks under `bbv`, `risks` and `risk_profile` (their attributes: `reports.bbv`).
 
     `id_prefix` keeps element ids unique when several partnerships share one document."""
     can_edit = user_can_edit(user, participation.municipality)
@@ -80,6 +88,9 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
         context = {
             "page": collab.year_page(participation, year, user),
             "record": None,
+            "bbv": None,
+            "risks": [],
+            "risk_profile": None,
             "finance": None,
             "contribution": None,
             "version": None,

@@ -11,8 +11,9 @@ from collaborations.permissions import can_read_drafts
 from core.converters import year_or_none
 from core.http import DIALECT_PARAMETER, EXPORT_PARAMETER, requested_export
 from reports.filters import OverviewFilter
+from reports.selectors.bbv import risk_profiles
 from reports.selectors.compare import compare
-from reports.selectors.overview import default_overview_year, overview_labels
+from reports.selectors.overview import default_overview_year, overview_labels, overview_years
 from reports.selectors.overview import overview as overview_rows
 from reports.tables import OverviewTable
 
@@ -31,9 +32,10 @@ def overview(request, municipality_slug):
         municipality, request.user
     )
     queryset = overview_rows(municipality, request.user, year)
-    filterset = OverviewFilter(request.GET or None, queryset=queryset)
+    profiles = risk_profiles(municipality, request.user, year)
+    filterset = OverviewFilter(request.GET or None, queryset=queryset, profiles=profiles)
     rows = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-    labels = overview_labels(municipality)
+    labels = overview_labels(municipality, profiles)
     table = OverviewTable(rows, year=year, municipality=municipality, labels=labels)
     RequestConfig(request, paginate=False).configure(table)
     download = requested_export(
@@ -69,7 +71,7 @@ def overview(request, municipality_slug):
         {
             "municipality": municipality,
             "year": year,
-            "years": range(year - 3, year + 2),
+            "years": overview_years(municipality, request.user, year),
             "table": table,
             "grouped": grouped,
             "tables": [(None, table)] if grouped is None else grouped,

@@ -39,7 +39,14 @@ from allocation.models import (
 )
 from allocation.services import delete_settlement, save_settlement
 from collaborations import services as collab_services
-from collaborations.models import Participation, Partnership, Role, YearRecord, YearVersion
+from collaborations.models import (
+    BbvFigures,
+    Participation,
+    Partnership,
+    Role,
+    YearRecord,
+    YearVersion,
+)
 from finance.models import FinanceAmount, SplitKeyComponent, Table
 from finance.money import Cell
 from finance.selectors import table_version
@@ -171,6 +178,11 @@ def _section(world: World) -> dict:
         "beoogd_samenwerking": "",
         "beoogd_kern": "",
     }
+
+
+def _bbv(world: World) -> dict:
+    world.concept.refresh_from_db()
+    return {"version": str(world.concept.version), "programma": "Matrixprogramma"}
 
 
 def _status(world: World) -> dict:
@@ -476,6 +488,29 @@ CASES = [
         data=_section,
         probe=lambda w: YearRecord.objects.get(pk=w.concept.pk).beoogd_inhoud,
         allowed={"invoerder", "beheerder"},
+    ),
+    Case(
+        "collaborations:year-edit",
+        lambda w: f"{A}/{CONCEPT}/bewerken/verbonden-partij/",
+        answers(404, anoniem=302, invoerder=200, beheerder=200, vaststeller=403, raadslid=403),
+    ),
+    Case(
+        "collaborations:year-edit",
+        lambda w: f"{A}/{CONCEPT}/bewerken/verbonden-partij/",
+        answers(404, anoniem=302, invoerder=302, beheerder=302, vaststeller=403, raadslid=403),
+        method="post",
+        data=_bbv,
+        probe=lambda w: (
+            BbvFigures.objects.filter(year_record=w.concept)
+            .values_list("programma", flat=True)
+            .first()
+        ),
+        allowed={"invoerder", "beheerder"},
+    ),
+    Case(
+        "collaborations:year-edit",
+        lambda w: f"{A}/{CONCEPT}/bewerken/risicos/",
+        answers(404, anoniem=302, invoerder=200, beheerder=200, vaststeller=403, raadslid=403),
     ),
     Case(
         "collaborations:partnership-new",

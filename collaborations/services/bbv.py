@@ -1,0 +1,175 @@
+"""Writes of a year's BBV figures and risk register (section C's parts "Verbonden partij" and
+"Risico's"). Keyword-only, atomic, permission-checked, validated (`full_clean`), versioned
+through the year record's `version` (`core.locking`: a save on a replaced version is refused
+when someone else changed the same part) and kept in the history (django-simple-history) with
+who and why. An adopted or published year is locked (`require_open`)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from collaborations.models import BbvFigures, Risk, YearRecord
+from collaborations.models.bbv import BBV_AMOUNTS, BBV_TEXTS
+from collaborations.permissions import User
+from core.locking import as_text, save_versioned
+
+from . import _require_editor, require_open
+from .records import _lock, _stamp, _sync_rows
+
+RISKS = "Risico's"
+BBV_FIELDS = [
+    *BBV_TEXTS,
+    *(name for name, _ in BBV_AMOUNTS),
+    *(f"{name}_nvt" for name, _ in BBV_AMOUNTS),
+]
+
+
+@dataclass(frozen=True)
+class RiskRow:
+    """One row of the risk register; `id` None: a new risk."""
+
+    omschrijving: str
+    kans: int | None
+    effect: Decimal | None = None
+    maatregelen: str = ""
+    id: int | None = None
+
+
+def _figures(record: YearRecord) -> BbvFigures | None:
+    try:
+        return record.bbv
+    except BbvFigures.DoesNotExist:
+        return None
+
+
+def bbv_state(record: YearRecord) -> dict[str, object]:
+    """The BBV figures as the form compares them (all empty when none are stored)."""
+    figures = _figures(record) or BbvFigures()
+    return {name: getattr(figures, name) for name in BBV_FIELDS}
+
+
+def _risk_text(risk: Risk) -> str:
+    values = (risk.omschrijving, risk.kans, risk.effect, risk.maatregelen)
+    return "|".join(as_text(v) for v in values)
+
+
+def risks_state(record: YearRecord) -> dict[str, object]:
+    risks = sorted(record.risks.all(), key=lambda r: (r.order, r.pk))
+    return {RISKS: " / ".join(_risk_text(r) for r in risks)}
+
+
+@transaction.atomic
+def update_bbv(
+    *,
+    user: User,
+    record: YearRecord,
+    values: dict[str, Any],
+    expected_version: int,
+    original: dict[str, str] | None = None,
+) -> BbvFigures:
+    """Save the BBV figures of a year. `values` holds any of `BBV_FIELDS`; an amount and its
+    n.v.t. together are refused with a message naming the field."""
+    _require_editor(user, record.participation.municipality)
+    unknown = set(values) - set(BBV_FIELDS)
+    if unknown:
+        raise ValidationError(f"Onbekende velden: {', '.join(sorted(unknown))}.")
+    locked = _lock(
+        YearRecord.objects.filter(pk=record.pk),
+        expected_version=expected_version,
+        original=original,
+        current=bbv_state,
+    )
+    require_open(locked)
+    figures = _figures(locked) or BbvFigures(year_record=locked)
+    for name, value in values.items():
+        setattr(figures, name, value)
+    figures.full_clean(exclude=["year_record"])
+    _stamp(figures, user, "BBV-gegevens gewijzigd").save()
+    locked.updated_by = user if user.is_authenticated else None
+    _stamp(locked, user, "BBV-gegevens gewijzigd")
+    save_versioned(locked)
+    return figures
+
+
+@transaction.atomic
+def update_risks(
+    *,
+    user: User,
+    record: YearRecord,
+    risks: list[RiskRow],
+    expected_version: int,
+    original: dict[str, str] | None = None,
+) -> list[Risk]:
+    """Make the year's risk register equal to `risks` (in this order): changed rows are
+    saved, new ones added, left-out ones deleted — each in the history. Every row is validated
+    before anything is written; an error names the row ("Risico 2") and the column."""
+    _require_editor(user, record.participation.municipality)
+    locked = _lock(
+        YearRecord.objects.filter(pk=record.pk),
+        expected_version=expected_version,
+        original=original,
+        current=risks_state,
+    )
+    require_open(locked)
+    existing = {r.pk: r for r in locked.risks.all()}
+
+    def build(row: RiskRow, number: int) -> Risk:
+        values = {k: v for k, v in asdict(row).items() if k != "id"}
+        return Risk(pk=row.id, year_record=locked, order=number, **values)
+
+    _sync_rows(
+        existing=existing,
+        rows=risks,
+        build=build,
+        describe=lambda row, number: f"Risico {number}",
+        user=user,
+        reason="Risico's gewijzigd",
+    )
+    locked.updated_by = user if user.is_authenticated else None
+    _stamp(locked, user, "Risico's gewijzigd")
+    save_versioned(locked)
+    return list(locked.risks.all())
+
+
+@transaction.atomic
+def import_bbv(*, record: YearRecord, values: dict[str, Any], risks: list[RiskRow]) -> None:
+    """Set a year's BBV figures and risks from structured data (load_demo): validated like
+    every save, idempotent (only what differs is written, so the history stays quiet)."""
+    unknown = set(values) - set(BBV_FIELDS)
+    if unknown:
+        raise ValidationError(f"Onbekende velden: {', '.join(sorted(unknown))}.")
+    figures = _figures(record) or BbvFigures(year_record=record)
+    fresh = BbvFigures(pk=figures.pk, year_record=record, **values)
+    if figures.pk is None or any(
+        getattr(figures, f.attname) != getattr(fresh, f.attname)
+        for f in BbvFigures._meta.concrete_fields
+    ):
+        fresh.full_clean(exclude=["year_record"])
+        fresh._state.adding = figures.pk is None
+        fresh._change_reason = "Demogegevens"
+        fresh.save()
+    existing = {r.pk: r for r in record.risks.all()}
+    stored = [r.pk for r in sorted(existing.values(), key=lambda r: (r.order, r.pk))]
+    rows = [
+        RiskRow(**{**asdict(row), "id": stored[i] if i < len(stored) else None})
+        for i, row in enumerate(risks)
+    ]
+    _sync_rows(
+        existing=existing,
+        rows=rows,
+        build=lambda row, number: Risk(
+            pk=row.id,
+            year_record=record,
+            order=number,
+            **{k: v for k, v in asdict(row).items() if k != "id"},
+        ),
+        describe=lambda row, number: f"Risico {number}",
+        user=AnonymousUser(),
+        reason="Demogegevens",
+    )
