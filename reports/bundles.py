@@ -41,7 +41,12 @@ def build_bundle(*, bundle_id: int) -> ReportBundle:
         participations = bundle_participations(bundle.municipality, bundle.slugs)
         progress = lambda fraction, label: _set_progress(bundle_id, fraction, label)  # noqa: E731
         html = bundle_html(
-            bundle.municipality, bundle.year, participations, viewer, progress=progress
+            bundle.municipality,
+            bundle.year,
+            participations,
+            viewer,
+            progress=progress,
+            edition=bundle.edition,
         )
         _set_progress(bundle_id, 0.55, "Pagina's opmaken")
         log = FetchLog()

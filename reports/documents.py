@@ -1,5 +1,6 @@
-"""The documents: the HTML of one partnership's year, of the comparison of allocation variants
-and of the committee bundle, built from the same template fragments as the web pages.
+"""The documents: the HTML of one partnership's year, of the comparison of allocation variants,
+of the paragraaf verbonden partijen and of the committee bundle, built from the same template
+fragments as the web pages.
 `core.pdf.render_pdf` turns them into tagged PDFs."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from django.utils.formats import date_format
 
 from allocation.comparison import cost_price_view
 
+from .models import Edition
+from .selectors.paragraph import paragraph_for
 from .selectors.year import version_context, year_context
 
 
@@ -74,25 +77,47 @@ def comparison_report_html(participation, state) -> str:
     )
 
 
-def bundle_html(municipality, year: int, participations, user, progress=None) -> str:
-    """The committee bundle: cover, table of contents, one section per partnership."""
-    sections = []
+def paragraph_html(municipality, year: int, edition: str) -> str:
+    """The paragraaf verbonden partijen as a document of its own: published data only."""
+    paragraph = paragraph_for(municipality, year, edition)
+    return render_to_string(
+        "reports/paragraph_pdf.html",
+        {
+            "title": f"Paragraaf verbonden partijen {year} — {municipality.name}",
+            "municipality": municipality,
+            "year": year,
+            "paragraph": paragraph,
+            "status": f"{paragraph.edition_label} {year}, gepubliceerde gegevens",
+            "generated": timezone.localtime(),
+        },
+    )
+
+
+def bundle_html(
+    municipality, year: int, participations, user, progress=None, edition=Edition.BEGROTING
+) -> str:
+    """The committee bundle: cover, table of contents, the paragraaf verbonden partijen (always
+    published data), then a section per chosen partnership with data; the chosen partnerships
+    without data for the year are listed in one table instead of a page each."""
+    sections, without_data = [], []
     total = len(participations)
     for index, participation in enumerate(participations, start=1):
         prefix = f"sw-{participation.partnership.slug}-"
         context = year_context(participation, year, user, id_prefix=prefix)
         context["status"] = _status(context["record"])
-        sections.append(context)
+        (sections if context["record"] is not None else without_data).append(context)
         if progress:
             progress(0.5 * index / max(total, 1), f"{index} van {total} samenwerkingen verzameld")
-    drafts = any(s["record"] and s["record"].status != "gepubliceerd" for s in sections)
+    drafts = any(s["record"].status != "gepubliceerd" for s in sections)
     return render_to_string(
         "reports/bundle_pdf.html",
         {
             "title": f"Samenwerkingsverbanden {municipality.name} {year}",
             "municipality": municipality,
             "year": year,
+            "paragraph": paragraph_for(municipality, year, edition),
             "sections": sections,
+            "without_data": without_data,
             "status": "inclusief concepten" if drafts else "gepubliceerde gegevens",
             "generated": timezone.localtime(),
         },

@@ -1,4 +1,5 @@
-"""Forms of the reports app: the partnership's board meetings (the P&C calendar)."""
+"""Forms of the reports app: the partnership's board meetings (the P&C calendar), and the vision
+and policy text of the paragraaf verbonden partijen."""
 
 from datetime import date
 
@@ -9,7 +10,9 @@ from collaborations.deadlines import DateParseError, parse_date
 from collaborations.models import BoardMeeting
 from collaborations.models.meetings import FIRST_DATE, LAST_DATE, MEETING_NOTE_MAX_LENGTH
 from collaborations.services.meetings import MeetingInput
-from core.forms import FormSetErrorSummaryMixin
+from core.forms import ErrorSummaryMixin, FormSetErrorSummaryMixin
+
+from .models import POLICY_MAX_LENGTH
 
 
 class MeetingDateField(forms.Field):
@@ -128,4 +131,23 @@ MeetingFormSet = forms.formset_factory(
 
 
 class MeetingsVersionForm(forms.Form):
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class PolicyForm(ErrorSummaryMixin, forms.Form):
+    """The vision and policy text that opens the paragraaf verbonden partijen."""
+
+    text = forms.CharField(
+        label="Visie en beleid op verbonden partijen",
+        required=False,
+        max_length=POLICY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=(
+            "Waarom de gemeente deelneemt in verbonden partijen en hoe zij ze stuurt en "
+            "controleert (de nota verbonden partijen). Een lege regel begint een nieuwe alinea. "
+            f"Hoogstens {POLICY_MAX_LENGTH:_} tekens.".replace("_", ".")
+        ),
+        error_messages={"max_length": "Visie en beleid: hoogstens %(limit_value)s tekens."},
+    )
+    # the version the form showed; empty for a text that is not saved yet
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)

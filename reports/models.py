@@ -1,10 +1,25 @@
-"""What the reports app keeps: committee bundles (PDF), built in the background.
+"""What the reports app keeps: committee bundles (PDF), built in the background, and the
+municipality's vision and policy text that opens its paragraaf verbonden partijen.
 
-The table was created by the `finance` app and keeps its name (`db_table`).
+The bundle's table was created by the `finance` app and keeps its name (`db_table`).
 """
+
+from simple_history.models import HistoricalRecords
 
 from django.conf import settings
 from django.db import models
+
+from core.fields import BoundedTextField
+
+POLICY_MAX_LENGTH = 20_000  # a few pages: the opening of a paragraph, not a policy document
+
+
+class Edition(models.TextChoices):
+    """The two editions of the paragraaf verbonden partijen: in the budget (expected figures)
+    and in the annual accounts (realised figures)."""
+
+    BEGROTING = "begroting", "Begroting"
+    JAARSTUKKEN = "jaarstukken", "Jaarstukken"
 
 
 class ReportBundle(models.Model):
@@ -23,6 +38,9 @@ class ReportBundle(models.Model):
     year = models.PositiveSmallIntegerField("jaar")
     slugs = models.JSONField("samenwerkingen")
     include_drafts = models.BooleanField("met concepten", default=False)
+    edition = models.CharField(
+        "editie van de paragraaf", max_length=12, choices=Edition.choices, default=Edition.BEGROTING
+    )
     data_version = models.CharField("versie van de gegevens", max_length=64)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WACHTEND)
     progress = models.PositiveSmallIntegerField("voortgang (%)", default=0)
@@ -44,3 +62,55 @@ class ReportBundle(models.Model):
 
     def __str__(self) -> str:
         return f"Bundel {self.municipality} {self.year} ({self.get_status_display()})"
+
+
+class ParagraphPolicy(models.Model):
+    """The municipality's vision and policy on its verbonden partijen for a year: the opening of
+    its *paragraaf verbonden partijen*. Clerks edit `text` (the concept); the vaststeller
+    publishes it, and the public only ever reads `published_text`. Every save is kept
+    (history) and can be restored; a save on a replaced version is refused (`version`)."""
+
+    municipality = models.ForeignKey(
+        "collaborations.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("jaar")
+    text = BoundedTextField("Visie en beleid (concept)", blank=True, max_length=POLICY_MAX_LENGTH)
+    published_text = BoundedTextField(
+        "Visie en beleid (gepubliceerd)", blank=True, max_length=POLICY_MAX_LENGTH
+    )
+    published_at = models.DateTimeField("gepubliceerd op", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="gepubliceerd door",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField("laatst gewijzigd", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="gewijzigd door",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "visie en beleid verbonden partijen"
+        verbose_name_plural = "visies en beleid verbonden partijen"
+        ordering = ["municipality", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="paragraphpolicy_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Visie en beleid {self.municipality} {self.year}"
+
+    @property
+    def unpublished_changes(self) -> bool:
+        """The concept differs from what the public reads."""
+        return self.text != self.published_text or self.published_at is None

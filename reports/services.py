@@ -1,4 +1,5 @@
-"""Every write of the reports app: asking for a committee bundle."""
+"""Every write of the reports app: asking for a committee bundle, restoring a change, the
+workflow of a year and its published versions, and the paragraph's vision and policy text."""
 
 from __future__ import annotations
 
@@ -17,12 +18,19 @@ from collaborations.models import (
     YearRecord,
     YearVersion,
 )
-from collaborations.permissions import User, can_coordinate, can_read_drafts
+from collaborations.permissions import (
+    User,
+    can_adopt,
+    can_coordinate,
+    can_read_drafts,
+    user_can_edit,
+)
 from core.fields import NOTE_MAX_LENGTH, require_max_length
+from core.locking import lock_versioned, save_versioned
 from finance import services as finance_services
 
 from . import snapshot
-from .models import ReportBundle
+from .models import POLICY_MAX_LENGTH, Edition, ParagraphPolicy, ReportBundle
 from .selectors import year as year_selectors
 from .selectors.bundles import bundle_participations, data_version
 from .selectors.versions import latest_version
@@ -40,11 +48,15 @@ def request_bundle(
     municipality: Municipality,
     year: int,
     slugs: list[str],
+    edition: str = Edition.BEGROTING,
     may_start: Callable[[], bool] = lambda: True,
 ) -> ReportBundle:
     """Ask for a committee bundle. A finished bundle of the same data is reused, not rebuilt;
     otherwise a new one is queued for the worker — if `may_start()` (the caller's rate limit,
-    asked only then) allows it."""
+    asked only then) allows it. The bundle opens with the paragraaf verbonden partijen in
+    `edition`, followed by the chosen partnerships' year pages."""
+    if edition not in Edition.values:
+        raise ValidationError("Kies de editie van de paragraaf: begroting of jaarstukken.")
     participations = bundle_participations(municipality, slugs)
     if not participations:
         raise ValidationError("Kies ten minste één samenwerking.")
@@ -56,6 +68,7 @@ def request_bundle(
         year=year,
         slugs=chosen,
         include_drafts=include_drafts,
+        edition=edition,
         data_version=version,
         status__in=[
             ReportBundle.Status.KLAAR,
@@ -77,6 +90,7 @@ def request_bundle(
         year=year,
         slugs=chosen,
         include_drafts=include_drafts,
+        edition=edition,
         data_version=version,
         requested_by=user if user.is_authenticated else None,
     )
@@ -140,6 +154,7 @@ def _create_version(
         contribution_budget=budget,
         contribution_actual=actual,
         contribution_budget_next=budget_next,
+        risk_profile=frozen.get("risk_profile") or "",
         note=note,
         adopted_by=adoption.history_user if adoption else user,
         adopted_at=adoption.history_date if adoption else now,
@@ -154,7 +169,6 @@ def change_year_status(
 ) -> YearRecord:
     """One step of the workflow; publishing freezes the page as the next numbered version."""
     changed = collab_services.change_status(
-        risk_profile=frozen.get("risk_profile") or "",
         user=user, record=record, action=action, expected_version=expected_version, note=note
     )
     if changed.status == YearRecord.Status.GEPUBLICEERD:
@@ -234,3 +248,82 @@ def restore_partnership_change(
             user=user, partnership=participation.partnership, history_id=history_id
         )
     raise ValidationError("Dit soort wijziging kan hier niet worden teruggezet.")
+
+
+# --- The vision and policy text of the paragraaf verbonden partijen -----------------------
+
+
+def _policy_row(municipality: Municipality, year: int):
+    return ParagraphPolicy.objects.filter(municipality=municipality, year=year)
+
+
+@transaction.atomic
+def save_policy(
+    *,
+    user: User,
+    municipality: Municipality,
+    year: int,
+    text: str,
+    expected_version: int | None,
+) -> ParagraphPolicy:
+    """Save the concept of the year's vision and policy text (the public keeps reading the
+    published text). `expected_version` is the version the form showed (None: a new text); a
+    save on a replaced version is refused with the input kept."""
+    if not user_can_edit(user, municipality):
+        raise PermissionDenied("U mag de visie en het beleid van deze gemeente niet wijzigen.")
+    require_max_length(text, POLICY_MAX_LENGTH, "Visie en beleid")
+    policy = lock_versioned(
+        _policy_row(municipality, year), expected_version=expected_version, what="deze tekst"
+    )
+    if policy is None:
+        policy = ParagraphPolicy(municipality=municipality, year=year)
+    elif policy.text == text:
+        return policy
+    policy.text = text
+    policy.updated_by = user
+    policy.full_clean(exclude=["municipality", "published_by", "updated_by"])
+    policy._change_reason = "Tekst gewijzigd"
+    save_versioned(policy)
+    return policy
+
+
+@transaction.atomic
+def publish_policy(
+    *, user: User, municipality: Municipality, year: int, expected_version: int
+) -> ParagraphPolicy:
+    """Make the concept the text the public reads (the vaststeller)."""
+    if not can_adopt(user, municipality):
+        raise PermissionDenied("Alleen de vaststeller van de gemeente publiceert deze tekst.")
+    policy = lock_versioned(
+        _policy_row(municipality, year), expected_version=expected_version, what="deze tekst"
+    )
+    if policy is None:
+        raise ValidationError(f"Voor {year} is nog geen tekst opgeslagen.")
+    if not policy.unpublished_changes:
+        raise ValidationError("Deze tekst is al zo gepubliceerd.")
+    policy.published_text = policy.text
+    policy.published_at = timezone.now()
+    policy.published_by = user
+    policy.updated_by = user
+    policy._change_reason = "Gepubliceerd"
+    save_versioned(policy)
+    return policy
+
+
+@transaction.atomic
+def restore_policy(
+    *, user: User, municipality: Municipality, year: int, history_id: int, expected_version: int
+) -> ParagraphPolicy:
+    """Take an earlier saved text back as the concept (kept as a change of its own)."""
+    policy = _policy_row(municipality, year).first()
+    old = policy.history.filter(history_id=history_id).first() if policy else None
+    if old is None:
+        raise ValidationError("Deze eerdere tekst bestaat niet (meer).")
+    restored = save_policy(
+        user=user,
+        municipality=municipality,
+        year=year,
+        text=old.text,
+        expected_version=expected_version,
+    )
+    return restored

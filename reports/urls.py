@@ -53,6 +53,26 @@ urlpatterns = [
     path(f"{YEAR}versies/", views.year_versions, name="year-versions"),
     path(f"{YEAR}versies/<int:number>/", views.year_version, name="year-version"),
     path(f"{YEAR}verdeelmodel/pdf/", views.comparison_pdf, name="allocation-pdf"),
+    path(
+        "<slug:municipality_slug>/paragraaf-verbonden-partijen/",
+        views.paragraph_latest,
+        name="paragraph-latest",
+    ),
+    path(
+        "<slug:municipality_slug>/paragraaf-verbonden-partijen/<year:year>/",
+        views.paragraph_page,
+        name="paragraph",
+    ),
+    path(
+        "<slug:municipality_slug>/paragraaf-verbonden-partijen/<year:year>/pdf/",
+        views.paragraph_pdf,
+        name="paragraph-pdf",
+    ),
+    path(
+        "<slug:municipality_slug>/paragraaf-verbonden-partijen/<year:year>/visie-en-beleid/",
+        views.PolicyEditView.as_view(),
+        name="paragraph-policy",
+    ),
     path("<slug:municipality_slug>/kalender.ics", views.municipality_feed, name="calendar-feed"),
     path("<slug:municipality_slug>/bundel/", views.bundle_form, name="bundle-form"),
     path("<slug:municipality_slug>/bundel/<int:pk>/", views.bundle_status, name="bundle-status"),

@@ -8,10 +8,10 @@ from django.db.models import Count, Max, Q, Sum
 from django.http import Http404
 
 from allocation.models import AllocationVariant, Measure
-from collaborations.models import Participation, YearRecord
+from collaborations.models import Participation, YearRecord, YearVersion
 from collaborations.permissions import can_read_drafts
 from finance.models import FinanceTableYear
-from reports.models import ReportBundle
+from reports.models import ParagraphPolicy, ReportBundle
 
 
 def data_version(municipality, year: int, participations) -> str:
@@ -38,7 +38,18 @@ def data_version(municipality, year: int, participations) -> str:
         .values_list("pk", "code", "period", "value")
         .distinct()
     )
-    key = repr((sorted(ids), year, records, tables, adopted, measures))
+    # the paragraph that opens the bundle: every party's newest published version, the text
+    paragraph = list(
+        YearVersion.objects.filter(participation__municipality=municipality, year=year)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    policy = list(
+        ParagraphPolicy.objects.filter(municipality=municipality, year=year).values_list(
+            "version", "published_at"
+        )
+    )
+    key = repr((sorted(ids), year, records, tables, adopted, measures, paragraph, policy))
     return hashlib.sha256(key.encode()).hexdigest()
 
 

@@ -13,10 +13,12 @@ from .pages import (
     year_version,
     year_versions,
 )
+from .paragraph import PolicyEditView, paragraph_latest, paragraph_page, paragraph_pdf
 
 __all__ = [
     "MeetingsEditView",
     "PartnershipHistoryView",
+    "PolicyEditView",
     "SharedYearPublishView",
     "YearHistoryView",
     "YearStatusView",
@@ -30,6 +32,9 @@ __all__ = [
     "municipality_feed",
     "my_municipality",
     "overview",
+    "paragraph_latest",
+    "paragraph_page",
+    "paragraph_pdf",
     "partnership_detail",
     "year_detail",
     "year_pdf",

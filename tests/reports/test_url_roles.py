@@ -51,7 +51,7 @@ from finance.models import FinanceAmount, SplitKeyComponent, Table
 from finance.money import Cell
 from finance.selectors import table_version
 from finance.services import GridRow, save_table_year
-from reports.models import ReportBundle
+from reports.models import ParagraphPolicy, ReportBundle
 from tests.collaborations.factories import UserFactory, grant
 
 ROLES = [
@@ -114,6 +114,8 @@ class Case:
 
 
 A = "/arnhem/samenwerkingen/vtgm"
+P = "/arnhem/paragraaf-verbonden-partijen"
+POLICY_EDITORS = answers(403, anoniem=302, invoerder=200, vaststeller=200, beheerder=200)
 
 
 def _grid(table: str, year: int) -> Callable[[World], dict]:
@@ -294,6 +296,23 @@ CASES = [
     Case("reports:bundle-status", lambda w: f"/arnhem/bundel/{w.draft_bundle.pk}/", HIDDEN_PAGE),
     Case("reports:bundle-pdf", lambda w: f"/arnhem/bundel/{w.public_bundle.pk}/pdf/", ALL_200),
     Case("reports:bundle-pdf", lambda w: f"/arnhem/bundel/{w.draft_bundle.pk}/pdf/", HIDDEN_PAGE),
+    Case("reports:paragraph-latest", lambda w: f"{P}/", answers(302)),
+    Case("reports:paragraph", lambda w: f"{P}/{PUBLISHED}/", ALL_200),
+    Case("reports:paragraph", lambda w: f"{P}/{PUBLISHED}/?editie=jaarstukken", ALL_200),
+    Case("reports:paragraph", lambda w: f"{P}/{PUBLISHED}/?editie=x", answers(404)),
+    Case("reports:paragraph-pdf", lambda w: f"{P}/{PUBLISHED}/pdf/", ALL_200),
+    Case("reports:paragraph-policy", lambda w: f"{P}/{PUBLISHED}/visie-en-beleid/", POLICY_EDITORS),
+    Case(
+        "reports:paragraph-policy",
+        lambda w: f"{P}/{PUBLISHED}/visie-en-beleid/",
+        # the vaststeller may open the page (to publish) but not write the text: a 400 with
+        # the refusal on the form, nothing saved
+        answers(403, anoniem=302, invoerder=302, vaststeller=400, beheerder=302),
+        method="post",
+        data=lambda w: {"actie": "opslaan", "text": "Onze visie.", "version": ""},
+        probe=lambda w: ParagraphPolicy.objects.count(),
+        allowed={"invoerder", "beheerder"},
+    ),
     Case("allocation:compare", lambda w: f"{A}/2018/verdeelmodel/", ALL_200),
     Case(
         "allocation:adopt",
@@ -935,7 +954,8 @@ def test_every_url_answers_each_role_as_it_should(world, role):
         if (
             response.status_code == 302
             and role == "anoniem"
-            and case.name not in {"logout", "reports:bundle-form", "reports:home"}
+            and case.name
+            not in {"logout", "reports:bundle-form", "reports:home", "reports:paragraph-latest"}
         ):
             assert response["Location"].startswith(("/inloggen/", "/beheer/login/")), path
     assert not problems, f"{role}:\n" + "\n".join(problems)
