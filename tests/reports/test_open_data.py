@@ -13,7 +13,7 @@ from django.test import Client
 
 from allocation.models import AllocationPublication
 from collaborations import services as collab_services
-from collaborations.models import Municipality, Participation, Partnership, YearRecord
+from collaborations.models import Municipality, Participation, Partnership, YearRecord, YearVersion
 from finance import services as finance_services
 from finance.models import FinanceAmount, FinanceTableYear, Kind, Table
 from finance.money import Cell
@@ -149,11 +149,14 @@ def test_an_unpublished_partnership_or_year_is_absent(zvh, beheerder, published)
         p["samenwerking"] for p in listed
     }
     data = get_json(VENLO)
-    assert {(r["samenwerking"], r["jaar"]) for r in data["jaarversies"]} == {
-        ("bsgw", 2024),
-        ("msn", 2018),
-        ("zvh", 2017),
-    }
+    published_years = set(
+        YearVersion.objects.filter(participation__municipality=venlo).values_list(
+            "participation__partnership__slug", "year"
+        )
+    )
+    listed_years = {(r["samenwerking"], r["jaar"]) for r in data["jaarversies"]}
+    assert listed_years == published_years and ("zvh", 2017) in listed_years
+    assert ("zvh", 2018) not in listed_years  # the concept year
     everything = Client().get("/open-data/v1/jaarversies.csv?dialect=programma").content.decode()
     assert "Nog niet openbaar" not in everything and ",nno," not in everything
     assert "open-data" in Client().get("/").content.decode()  # the footer links here
