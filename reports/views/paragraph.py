@@ -1,6 +1,8 @@
 """The paragraaf verbonden partijen of a municipality for a year (web page and PDF, two
 editions), and the page where its clerks write the vision and policy text that opens it."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -111,24 +113,18 @@ class PolicyEditView(LoginRequiredMixin, View):
         here = reverse("reports:paragraph-policy", args=[municipality_slug, year])
         action = request.POST.get("actie", "opslaan")
         if action in ("publiceren", "terugzetten"):
-            version = post_int(request, "version")
+            common = {
+                "user": request.user,
+                "municipality": municipality,
+                "year": year,
+                "expected_version": post_int(request, "version"),
+            }
             if action == "publiceren":
-                write = lambda: services.publish_policy(  # noqa: E731
-                    user=request.user,
-                    municipality=municipality,
-                    year=year,
-                    expected_version=version,
-                )
+                write = partial(services.publish_policy, **common)
                 done = "Gepubliceerd: de paragraaf toont nu deze tekst."
             else:
                 history_id = post_int(request, "wijziging")
-                write = lambda: services.restore_policy(  # noqa: E731
-                    user=request.user,
-                    municipality=municipality,
-                    year=year,
-                    history_id=history_id,
-                    expected_version=version,
-                )
+                write = partial(services.restore_policy, history_id=history_id, **common)
                 done = "Teruggezet als concept. Ook dit staat in de geschiedenis."
             run_and_say(request, write, done=lambda _policy: done)
             return HttpResponseRedirect(here)
