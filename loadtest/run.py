@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -183,8 +184,10 @@ def main() -> int:
         ).stdout
     )
     hosts = [f"http://127.0.0.1:{port}" for port in ports]
-    production("start", env)
+    # stopped (SIGTERM, a test's time-out): stop the servers and drop the database all the same
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
+        production("start", env)
         return run(plan, hosts, readers, clerks, seconds, workers, database)
     finally:
         production("stop", env)
