@@ -15,6 +15,7 @@ from finance import selectors as finance_selectors
 from finance.models import SHARED_TABLES, Table
 from finance.permissions import can_edit_table
 from reports import bbv as bbv_view
+from reports import kernbeeld as kernbeeld_view
 from reports import snapshot
 from reports.selectors.versions import latest_version
 
@@ -45,16 +46,33 @@ def working_context(
     }
 
 
+def _kernbeeld(context: dict, participation: Participation) -> kernbeeld_view.Kernbeeld | None:
+    """The key figures at the top of the year page, from what the page shows below them."""
+    record = context["record"]
+    if record is None:
+        return None
+    return kernbeeld_view.build(
+        year=record.year,
+        municipality_name=participation.municipality.name,
+        finance=context["finance"],
+        bbv=context["bbv"],
+        risk_profile=context["risk_profile"],
+        status=record.get_status_display(),
+        version=context.get("version"),
+    )
+
+
 def version_context(
     participation: Participation, version: YearVersion, user, id_prefix: str = ""
 ) -> dict:
     """The page of one published version, for the web page and the PDF alike: read-only."""
     context = snapshot.thaw(version.snapshot, participation, version.year, id_prefix=id_prefix)
     context["page"].years = collab.visible_years(participation, user)
+    context["version"] = version
     return {
         **context,
         **participation_context(participation),
-        "version": version,
+        "kernbeeld": _kernbeeld(context, participation),
         "changes_since_version": None,
         "showing_version": True,
         "idp": id_prefix,
@@ -100,6 +118,7 @@ def year_context(participation: Participation, year: int, user, id_prefix: str =
     return {
         **context,
         **participation_context(participation),
+        "kernbeeld": _kernbeeld(context, participation),
         "idp": id_prefix,
         "can_edit": can_edit,
         "can_read_drafts": can_read,

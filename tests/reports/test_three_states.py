@@ -40,17 +40,24 @@ def test_one_rule_for_an_amount_in_its_three_states():
 def zvh_with_three_states(demo, clerk, reopen, publish):
     zvh = Participation.objects.get(partnership__slug="zvh", municipality__slug="venlo")
     record = reopen(YearRecord.objects.get(participation=zvh, year=2017))
-    table_year = FinanceTableYear.objects.get(participation=zvh, table=Table.KOSTEN, year=2017)
-    services.save_table_year(
-        user=clerk,
-        participation=zvh,
-        table=Table.KOSTEN,
-        year=2017,
-        rows=[services.GridRow("Nulregel", (Cell(amount=0), NVT, EMPTY))],
-        expected_version=table_year.version,
-    )
+    one_line_kosten(zvh, clerk, "Nulregel", (Cell(amount=0), NVT, EMPTY))
     publish(record)
     return zvh
+
+
+def one_line_kosten(participation, clerk, label: str, cells: tuple[Cell, Cell, Cell]) -> None:
+    """Save the working Kosten of 2017 as one line (begroting, realisatie, begroting 2018)."""
+    table_year = FinanceTableYear.objects.get(
+        participation=participation, table=Table.KOSTEN, year=2017
+    )
+    services.save_table_year(
+        user=clerk,
+        participation=participation,
+        table=Table.KOSTEN,
+        year=2017,
+        rows=[services.GridRow(label, cells)],
+        expected_version=table_year.version,
+    )
 
 
 def cells_of_row(html: str, label: str) -> list[str]:
