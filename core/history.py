@@ -57,7 +57,9 @@ def display(model_field: models.Field, value: object) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nee"
     if isinstance(value, Decimal):
-        if model_field.name in MONEY_FIELDS:
+        # a model names its own amounts in MONEY_FIELDS (BBV figures, a risk's effect)
+        own = getattr(getattr(model_field, "model", None), "MONEY_FIELDS", frozenset())
+        if model_field.name in MONEY_FIELDS or model_field.name in own:
             places = 0 if value == value.to_integral_value() else 2
             return format_money(value, places)
         return format_number(value.normalize(), max(0, -value.normalize().as_tuple().exponent))

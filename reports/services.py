@@ -25,6 +25,7 @@ from collaborations.permissions import (
     can_read_drafts,
     user_can_edit,
 )
+from collaborations.services import bbv as bbv_services
 from core.fields import NOTE_MAX_LENGTH, require_max_length
 from core.locking import lock_versioned, save_versioned
 from finance import services as finance_services
@@ -109,18 +110,26 @@ def restore_change(
     expected_version: int,
 ):
     """Restore one entry of a year's history, through the service of the app that owns it."""
-    if key == "jaar":
-        record = participation.years.filter(year=year).first()
-        if record is None:
-            raise ValidationError(f"Voor {year} is nog niets ingevuld.")
-        return collab_services.restore_year_record(
-            user=user, record=record, history_id=history_id, expected_version=expected_version
-        )
     if key == "bedrag":
         return finance_services.restore_amount(
             user=user, participation=participation, history_id=history_id
         )
+    if key in RESTORE_PARTS:
+        record = participation.years.filter(year=year).first()
+        if record is None:
+            raise ValidationError(f"Voor {year} is nog niets ingevuld.")
+        return RESTORE_PARTS[key](
+            user=user, record=record, history_id=history_id, expected_version=expected_version
+        )
     raise ValidationError("Dit soort wijziging kan hier niet worden teruggezet.")
+
+
+# the parts of a year's record restored by their own service: the history's restore keys
+RESTORE_PARTS = {
+    "jaar": collab_services.restore_year_record,
+    "bbv": bbv_services.restore_bbv,
+    "risico": bbv_services.restore_risk,
+}
 
 
 # --- Workflow and published versions -----------------------------------------------------

@@ -98,6 +98,7 @@ class BbvFigures(models.Model):
     )
 
     history = HistoricalRecords()
+    MONEY_FIELDS = frozenset(name for name, _ in BBV_AMOUNTS)  # shown as € in the history
 
     class Meta:
         verbose_name = "BBV-gegevens"
@@ -146,6 +147,7 @@ class Risk(models.Model):
     maatregelen = BoundedTextField("Beheersmaatregelen", blank=True, max_length=NOTE_MAX_LENGTH)
 
     history = HistoricalRecords()
+    MONEY_FIELDS = frozenset({"effect"})  # shown as € in the history
 
     class Meta:
         verbose_name = "risico"

@@ -17,7 +17,8 @@ from django.db import transaction
 from collaborations.models import BbvFigures, Risk, YearRecord
 from collaborations.models.bbv import BBV_AMOUNTS, BBV_TEXTS
 from collaborations.permissions import User
-from core.locking import as_text, save_versioned
+from core.history import restore_state, restored_reason
+from core.locking import as_text, lock_versioned, save_versioned
 
 from . import _require_editor, require_open
 from .records import _lock, _stamp, _sync_rows
@@ -135,6 +136,55 @@ def update_risks(
     _stamp(locked, user, "Risico's gewijzigd")
     save_versioned(locked)
     return list(locked.risks.all())
+
+
+def _lock_for_restore(user: User, record: YearRecord, expected_version: int) -> YearRecord:
+    """The year record, locked and checked (editor, version the page showed, open year)."""
+    _require_editor(user, record.participation.municipality)
+    locked = lock_versioned(
+        YearRecord.objects.filter(pk=record.pk), expected_version=expected_version
+    )
+    require_open(locked)
+    return locked
+
+
+def _restored(locked: YearRecord, user: User, old) -> None:
+    """The year gets a new version, so a BBV or risk form opened before the restore is refused."""
+    locked.updated_by = user if user.is_authenticated else None
+    locked._change_reason = restored_reason(old)
+    save_versioned(locked)
+
+
+@transaction.atomic
+def restore_bbv(
+    *, user: User, record: YearRecord, history_id: int, expected_version: int
+) -> BbvFigures:
+    """Put the year's BBV figures back as they were after an earlier change; the restore is a
+    change of its own in the history and can be undone the same way."""
+    old = BbvFigures.history.filter(history_id=history_id, year_record_id=record.pk).first()
+    if old is None:
+        raise ValidationError("Deze versie hoort niet bij dit jaar.")
+    locked = _lock_for_restore(user, record, expected_version)
+    figures = _figures(locked) or BbvFigures(year_record=locked)
+    restore_state(figures, old, exclude=frozenset({"id", "year_record"}))
+    _restored(locked, user, old)
+    return figures
+
+
+@transaction.atomic
+def restore_risk(*, user: User, record: YearRecord, history_id: int, expected_version: int) -> Risk:
+    """Put one risk back as it was after an earlier change; a deleted risk comes back as it was
+    when it was deleted (at the end of the register when its place is taken)."""
+    old = Risk.history.filter(history_id=history_id, year_record_id=record.pk).first()
+    if old is None:
+        raise ValidationError("Deze versie hoort niet bij dit jaar.")
+    locked = _lock_for_restore(user, record, expected_version)
+    risk = Risk.objects.filter(pk=old.id, year_record=locked).first() or Risk(
+        pk=old.id, year_record=locked
+    )
+    restore_state(risk, old, exclude=frozenset({"year_record"}))
+    _restored(locked, user, old)
+    return risk
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
-"""The history of one municipality's year: section C, its motive answers and split key, and the
-money tables it shows (its own Kosten and Baten, the partnership's shared tables), newest first;
-and the history of a partnership page (shared record, perspective, board seats, process, board
-meetings, verdeelmodel).
+"""The history of one municipality's year: section C, its motive answers, split key, BBV figures
+and risks, and the money tables it shows (its own Kosten and Baten, the partnership's shared
+tables), newest first; and the history of a partnership page (shared record, perspective,
+board seats, process, board meetings, verdeelmodel).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 
 from allocation.models import AllocationModel, AllocationVariant
 from collaborations.models import (
+    BbvFigures,
     BoardMeeting,
     BoardSeat,
     MotiveAnswer,
@@ -21,6 +22,7 @@ from collaborations.models import (
     Participation,
     Partnership,
     ProcessEntry,
+    Risk,
     Term,
     YearRecord,
 )
@@ -191,6 +193,22 @@ def year_history(participation: Participation, year: int) -> list[HistoryEntry]:
         kind="Verdeelsleutel",
         name=lambda r: r.omschrijving,
         hide=frozenset({"year_record"}),
+    )
+    result += entries(
+        BbvFigures.history.filter(year_record_id__in=record_ids).select_related("history_user"),
+        BbvFigures,
+        kind="BBV-gegevens",
+        name=lambda r: f"{participation.partnership.afkorting} {year}",
+        restore_key="bbv",
+        hide=frozenset({"year_record"}),
+    )
+    result += entries(
+        Risk.history.filter(year_record_id__in=record_ids).select_related("history_user"),
+        Risk,
+        kind="Risico",
+        name=lambda r: r.omschrijving if len(r.omschrijving) <= 60 else f"{r.omschrijving[:57]}…",
+        restore_key="risico",
+        hide=frozenset({"year_record", "order"}),
     )
     result += entries(
         FinanceTableYear.history.filter(id__in=table_year_ids).select_related("history_user"),

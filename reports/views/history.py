@@ -47,7 +47,7 @@ class YearHistoryView(LoginRequiredMixin, View):
                 "record": record,
                 "year": year,
                 "entries": year_history(participation, year),
-                "allow_restore": {"jaar", "bedrag"}
+                "allow_restore": {"jaar", "bedrag", *services.RESTORE_PARTS}
                 if user_can_edit(request.user, participation.municipality)
                 else set(),
                 "title": f"Geschiedenis van {year}",
