@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Basis"
+
+    def ready(self) -> None:
+        # every write to a table the public pages read bumps the published generation
+        from core import pagecache
+
+        pagecache.connect()

@@ -1,12 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from core.health import health
 from core.oidc import LoginView
 from core.security import security_txt
+
+
+def bench_hello(request: HttpRequest) -> HttpResponse:
+    """The yardstick of benchmarks/bench_cache.py: the least a Django view does."""
+    return HttpResponse("hallo", content_type="text/plain; charset=utf-8")
+
 
 admin.site.site_header = "Dashboard samenwerking — beheer"
 admin.site.site_title = "Dashboard samenwerking"
@@ -40,3 +47,6 @@ urlpatterns = [
     path("", include("allocation.urls")),
     path("", include("finance.urls")),
 ]
+# Only for benchmarks/bench_cache.py (DASHBOARD_BENCH_HELLO=1): absent in every normal run.
+if settings.BENCH_HELLO:
+    urlpatterns.append(path("bench/hallo/", bench_hello, name="bench-hello"))

@@ -153,6 +153,15 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 
+# Published pages for the public from the cache (core/pagecache.py, docs/architecture.md): on by
+# default only when the cache is shared — with local memory every process would keep its own
+# pages and its own generation, and a write through one app server would not reach another's.
+# PAGE_CACHE_SECONDS bounds how long a stored page lives (also after an upgrade of the code).
+PAGE_CACHE = env_bool("PAGE_CACHE", cache_is_shared(CACHES))
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# benchmarks/bench_cache.py only: a hello-world view at /bench/hallo/ to compare against.
+BENCH_HELLO = env_bool("DASHBOARD_BENCH_HELLO", False)
+
 # Security headers and a strict Content Security Policy (Django 6 built-in).
 from django.utils.csp import CSP  # noqa: E402
 

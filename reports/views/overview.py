@@ -10,6 +10,7 @@ from collaborations.navigation import crumbs
 from collaborations.permissions import can_read_drafts
 from core.converters import year_or_none
 from core.http import DIALECT_PARAMETER, EXPORT_PARAMETER, requested_export
+from core.pagecache import published_page
 from reports.filters import OverviewFilter
 from reports.selectors.bbv import risk_profiles
 from reports.selectors.compare import compare
@@ -25,6 +26,7 @@ BBV_GROUP_ORDER = [
 ]
 
 
+@published_page
 def overview(request, municipality_slug):
     """The totaaloverzicht: every partnership of the municipality with its contribution."""
     municipality = collab_selectors.get_municipality(municipality_slug)
@@ -88,6 +90,7 @@ def _years(request, default_year: int) -> list[int]:
     return [until - 2, until - 1, until]
 
 
+@published_page
 def compare_partnerships(request, municipality_slug):
     """Two to six partnerships of a municipality side by side: its key figures per year."""
     municipality = collab_selectors.get_municipality(municipality_slug)
@@ -117,6 +120,7 @@ def compare_partnerships(request, municipality_slug):
     )
 
 
+@published_page
 def compare_municipalities(request, municipality_slug, slug):
     """One partnership across its participating municipalities."""
     participation = collab_selectors.get_participation(municipality_slug, slug)

@@ -15,6 +15,7 @@ from collaborations.navigation import crumbs, participation_context
 from collaborations.permissions import can_adopt, can_coordinate, can_read_drafts, user_can_edit
 from core.fields import NOTE_MAX_LENGTH
 from core.http import post_int, run_and_say
+from core.pagecache import published_page
 from reports import services
 from reports.selectors.versions import (
     get_version,
@@ -31,6 +32,7 @@ from reports.selectors.year import (
 from reports.views.calendar import calendar_section
 
 
+@published_page
 def partnership_detail(request: HttpRequest, municipality_slug: str, slug: str) -> HttpResponse:
     participation = collab_selectors.participation_detail(municipality_slug, slug)
     years = collab_selectors.visible_years(participation, request.user)
@@ -76,6 +78,7 @@ def _workflow(context: dict, user) -> dict:
     }
 
 
+@published_page
 def year_detail(request: HttpRequest, municipality_slug: str, slug: str, year: int) -> HttpResponse:
     participation = collab_selectors.get_participation(municipality_slug, slug)
     context = year_context(participation, year, request.user)
@@ -102,6 +105,7 @@ def year_detail(request: HttpRequest, municipality_slug: str, slug: str, year: i
     )
 
 
+@published_page
 def year_version(
     request: HttpRequest, municipality_slug: str, slug: str, year: int, number: int
 ) -> HttpResponse:

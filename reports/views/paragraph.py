@@ -14,6 +14,7 @@ from django.views import View
 from collaborations import selectors as collab_selectors
 from collaborations.navigation import crumbs
 from core.http import pdf_response, post_int, refuses_oversized_pdfs, run_and_say
+from core.pagecache import published_page
 from core.pdf import render_pdf
 from reports import services
 from reports.documents import paragraph_html
@@ -35,6 +36,7 @@ def paragraph_latest(request, municipality_slug):
     return HttpResponseRedirect(reverse("reports:paragraph", args=[municipality_slug, year]))
 
 
+@published_page
 def paragraph_page(request, municipality_slug, year):
     """The same paragraph for every reader: published versions only. Its editors also see
     whether the vision and policy text has changes the public does not see yet."""
