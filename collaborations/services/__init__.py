@@ -218,6 +218,9 @@ def start_new_year(
         ],
         MotiveAnswer,
     )
+    from .bbv import carry_over  # bbv builds on this module: imported once both are loaded
+
+    carry_over(user=user, source=source, new=new)
     return new
 
 

@@ -187,6 +187,51 @@ def restore_risk(*, user: User, record: YearRecord, history_id: int, expected_ve
     return risk
 
 
+# What a new year takes over from the year before: the start of the year is the end of the last
+# one (its expected end-of-year figures); the lasting choices and texts stay; the expected end
+# and result of the new year are new estimates, so they start *niet ingevuld*.
+CARRIED_OVER = {
+    "bestuurlijk_belang_begin": "bestuurlijk_belang_eind",
+    "bestuurlijk_belang_eind": "bestuurlijk_belang_eind",
+    "financieel_belang_begin": "financieel_belang_eind",
+    "financieel_belang_begin_nvt": "financieel_belang_eind_nvt",
+    "eigen_vermogen_begin": "eigen_vermogen_eind",
+    "eigen_vermogen_begin_nvt": "eigen_vermogen_eind_nvt",
+    "vreemd_vermogen_begin": "vreemd_vermogen_eind",
+    "vreemd_vermogen_begin_nvt": "vreemd_vermogen_eind_nvt",
+    "ontwikkelingen": "ontwikkelingen",
+    "programma": "programma",
+    "taakveld": "taakveld",
+    "economische_categorie": "economische_categorie",
+}
+
+
+def carry_over(*, user: User, source: YearRecord, new: YearRecord) -> None:
+    """Give a year started from `source` (`start_new_year`, in its transaction) the BBV figures
+    and the risk register of that year, as the rest of section C: to be reviewed."""
+    reason = f"Overgenomen van {source.year}"
+    previous = _figures(source)
+    if previous is not None:
+        # an amount and its n.v.t. come over together, so they never contradict each other
+        figures = BbvFigures(
+            year_record=new,
+            **{name: getattr(previous, old) for name, old in CARRIED_OVER.items()},
+        )
+        figures.full_clean(exclude=["year_record"])
+        _stamp(figures, user, reason).save()
+    for number, risk in enumerate(source.risks.all(), start=1):
+        copy = Risk(
+            year_record=new,
+            order=number,
+            omschrijving=risk.omschrijving,
+            kans=risk.kans,
+            effect=risk.effect,
+            maatregelen=risk.maatregelen,
+        )
+        copy.full_clean(exclude=["year_record"])
+        _stamp(copy, user, reason).save()
+
+
 @transaction.atomic
 def import_bbv(*, record: YearRecord, values: dict[str, Any], risks: list[RiskRow]) -> None:
     """Set a year's BBV figures and risks from structured data (load_demo): validated like

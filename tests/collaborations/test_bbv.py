@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from collaborations import iv3, risks
+from collaborations import services as collab_services
 from collaborations.models import BbvFigures, Risk, YearRecord
 from collaborations.services import bbv as services
 from collaborations.services.bbv import RiskRow
@@ -297,3 +298,49 @@ def test_risks_page_names_the_row_of_a_missing_probability(clerk_client, zvh_201
     assert response.status_code == 400
     page = response.content.decode()
     assert "Risico 1, Kans" in page and "Zonder kans" in page
+
+
+# --- a new year ------------------------------------------------------------------------------
+
+
+def test_a_new_year_starts_from_last_years_end_and_keeps_the_risks(clerk, zvh_2017):
+    """Nieuw jaar starten: the start of 2018 is the (expected) end of 2017, n.v.t. included; the
+    lasting texts and choices come along; the new year's end and result start niet ingevuld;
+    the risks are copied, to be reviewed with the rest."""
+    services.update_bbv(
+        user=clerk,
+        record=zvh_2017,
+        values={
+            "bestuurlijk_belang_eind": "Zetel in het AB",
+            "financieel_belang_eind": D("125000"),
+            "eigen_vermogen_eind_nvt": True,
+            "vreemd_vermogen_eind": D("0"),
+            "resultaat": D("5000"),
+            "programma": "Veiligheid",
+            "taakveld": "1.2",
+        },
+        expected_version=zvh_2017.version,
+    )
+    zvh_2017.refresh_from_db()
+    services.update_risks(
+        user=clerk,
+        record=zvh_2017,
+        risks=[RiskRow("Loonstijging", 70, D("20000"), "Reserve"), RiskRow("Huur", 10, None)],
+        expected_version=zvh_2017.version,
+    )
+    new = collab_services.start_new_year(user=clerk, participation=zvh_2017.participation)
+    figures = BbvFigures.objects.get(year_record=new)
+    assert new.year == 2018 and new.nagekeken is False
+    assert figures.bestuurlijk_belang_begin == "Zetel in het AB"
+    assert figures.financieel_belang_begin == D("125000")
+    assert figures.eigen_vermogen_begin is None and figures.eigen_vermogen_begin_nvt
+    assert figures.vreemd_vermogen_begin == D("0")  # zero stays an amount
+    assert (figures.programma, figures.taakveld) == ("Veiligheid", "1.2")
+    assert figures.financieel_belang_eind is None and not figures.financieel_belang_eind_nvt
+    assert figures.resultaat is None and not figures.resultaat_nvt
+    copied = [(r.omschrijving, r.kans, r.effect, r.maatregelen) for r in new.risks.all()]
+    assert copied == [("Loonstijging", 70, D("20000"), "Reserve"), ("Huur", 10, None, "")]
+    assert figures.history.first().history_change_reason == "Overgenomen van 2017"
+    # the year it came from is untouched
+    assert zvh_2017.risks.count() == 2
+    assert BbvFigures.objects.get(year_record=zvh_2017).financieel_belang_eind == D("125000")
