@@ -16,7 +16,9 @@ from collaborations.services import bbv as bbv_services
 from collaborations.services.bbv import RiskRow
 from reports import snapshot
 from reports.documents import year_report_html
+from reports.models import Edition
 from reports.selectors import bbv as selectors
+from reports.selectors.paragraph import paragraph_for
 from reports.selectors.year import working_context, year_context
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +129,8 @@ def test_a_concept_figure_never_reaches_the_published_version_or_public_page(
     assert "Geheime conceptontwikkeling" not in public and "Conceptrisico" not in public
     assert "98.765,43" not in public
     assert "Risicoprofiel: Midden" in public  # as published
-    assert selectors.weerstand_risks(record.participation.municipality, 2017)[1].count == 2
+    published = paragraph_for(record.participation.municipality, 2017, Edition.BEGROTING)
+    assert {r.party.afkorting: r.count for r in published.risks}["ZVH"] == 2  # as published
     client.force_login(clerk)
     working = client.get(ZVH).content.decode()
     assert "Geheime conceptontwikkeling" in working and "Conceptrisico" in working
@@ -168,7 +171,7 @@ def test_year_page_queries_do_not_grow_with_risks(
     assert "Risico 11" in page
 
 
-def test_selectors_total_per_taakveld_and_the_expected_risks_to_the_cent(
+def test_the_paragraph_totals_per_taakveld_and_the_expected_risks_to_the_cent(
     clerk, demo, reopen, publish
 ):
     venlo = Municipality.objects.get(slug="venlo")
@@ -180,16 +183,18 @@ def test_selectors_total_per_taakveld_and_the_expected_risks_to_the_cent(
         expected_version=record.version,
     )
     publish(record)
-    rows = {r.afkorting: r for r in selectors.weerstand_risks(venlo, 2017)}
+    published = paragraph_for(venlo, 2017, Edition.BEGROTING)
+    rows = {r.party.afkorting: r for r in published.risks}
     assert rows["ZVH"].expected == D("300.02") + D("0.04")  # 300,015 → 300,02; 0,035 → 0,04
     assert rows["ZVH"].count == 3 and rows["ZVH"].unknown_effects == 1
-    assert rows["VRLN"].expected is None and rows["VRLN"].profile_label == "Midden"
-    totals = selectors.taakveld_totals(venlo, 2017)
-    assert [t.taakveld for t in totals] == ["1.1", "1.2"]  # in the list's order
+    assert rows["VRLN"].expected is None and rows["VRLN"].party.risk_profile.label == "Midden"
+    totals = [t for t in published.taakvelden if t.code]
+    assert [t.code for t in totals] == ["1.1", "1.2"]  # in the list's order
     zvh = totals[1]
-    assert zvh.parties == ["ZVH"] and zvh.begroting == D("1281406")
-    assert totals[0].categories == ["4.3.3"]  # VRLN: derived from the openbaar lichaam
-    assert totals[0].begroting is None  # no figures for VRLN 2017: not filled in, not 0
+    assert zvh.parties == ["ZVH"] and zvh.budget.amount == D("1281406")
+    assert totals[0].category == "4.3.3"  # VRLN: derived from the openbaar lichaam
+    # no figures for VRLN 2017: not filled in (counted as missing), not 0
+    assert totals[0].budget.amount is None and totals[0].budget.missing == 1
 
 
 def test_overview_shows_and_filters_the_risk_profile(client, demo):
