@@ -11,6 +11,7 @@ need_apt=()
 if [[ "${1:-}" == "--test" ]]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+  command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)  # the load generator of benchmarks/bench_cache.py
 fi
 # WeasyPrint needs Pango and a font.
 dpkg -s libpango-1.0-0 >/dev/null 2>&1 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
