@@ -52,8 +52,11 @@ PG = "postgresql://postgres@127.0.0.1:5432"
 
 def nl(value: float, digits: int = 0) -> str:
     """1234.5 → "1.234,5": the figures as docs/performance.md writes them."""
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+    from decimal import Decimal
+
+    from core.formatting import format_number
+
+    return format_number(Decimal(str(value)), digits)
 
 
 def free_port() -> int:
