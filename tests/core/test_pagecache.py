@@ -40,15 +40,31 @@ def text(response) -> str:
     return response.content.decode().replace("\xa0", " ")
 
 
-def test_a_published_page_is_served_again_without_a_database_query(zvh, django_assert_num_queries):
-    first = Client().get(ZVH_2017)
-    assert first.status_code == 200 and "Versie 1 van 2017" in text(first)
-    with django_assert_num_queries(0):
-        again = Client().get(ZVH_2017)
-    assert again.status_code == 200
-    assert again.content == first.content
+PUBLIC_PAGES = [
+    ZVH_2017,
+    ZVH_2017 + "versies/1/",
+    ZVH,
+    OVERVIEW,
+    OVERVIEW + "?jaar=2017&_export=csv",
+    "/venlo/vergelijken/?s=zvh&s=vrln&jaar=2018",
+    "/venlo/samenwerkingen/zvh/vergelijken/?jaar=2018",
+    PARAGRAPH_2017,
+]
+
+
+def test_every_published_page_is_served_again_without_a_database_query(
+    zvh, django_assert_num_queries
+):
+    for address in PUBLIC_PAGES:
+        first = Client().get(address)
+        assert first.status_code == 200, address
+        with django_assert_num_queries(0):
+            again = Client().get(address)
+        assert again.status_code == 200 and again.content == first.content, address
+        assert again["Content-Type"] == first["Content-Type"], address
     # the headers of the site are still set per request
     assert again["Content-Security-Policy"] and again["X-Frame-Options"] == "DENY"
+    assert "Versie 1 van 2017" in text(Client().get(ZVH_2017))
 
 
 def test_a_new_version_is_public_at_once_and_working_copy_saves_are_not(
