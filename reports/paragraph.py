@@ -15,6 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from collaborations import iv3
+from finance.money import Cell
 
 # The four groups of BBV art. 15 / the NVvR format, in this order; codes of the BBV vocabulary.
 GROUPS: list[tuple[str, str]] = [
@@ -43,8 +44,9 @@ class Party:
     adopted_at: datetime | None = None
     published_at: datetime | None = None
     public_interest: str = ""  # beoogd (begroting) or feitelijk (jaarstukken) kern
-    contribution_budget: Decimal | None = None
-    contribution_actual: Decimal | None = None
+    # the Kosten TOTAAL as published: a finance.money.Cell (amount, n.v.t. or not filled in)
+    contribution_budget: Cell | Decimal | None = None
+    contribution_actual: Cell | Decimal | None = None
     bbv: object = None  # reports.bbv.BbvView
     risks: list = field(default_factory=list)  # [reports.bbv.RiskView]
     risk_profile: object = None  # reports.bbv.RiskProfile
@@ -66,7 +68,13 @@ class Total:
     amount: Decimal | None = None
     missing: int = 0
 
-    def add(self, value: Decimal | None) -> None:
+    def add(self, value: Cell | Decimal | None) -> None:
+        """Add an amount; not filled in counts as missing, n.v.t. as neither."""
+        if isinstance(value, Cell):
+            if value.amount is None:
+                self.missing += 0 if value.not_applicable else 1
+                return
+            value = value.amount
         if value is None:
             self.missing += 1
         else:

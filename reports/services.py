@@ -146,7 +146,7 @@ def _create_version(
 ) -> YearVersion:
     participation = record.participation
     frozen = frozen if frozen is not None else _freeze(participation, record.year)
-    budget, actual, budget_next = snapshot.contribution_figures(frozen)
+    budget, actual, budget_next = snapshot.contribution_cells(frozen)
     last = (
         YearVersion.objects.filter(participation=participation, year=record.year)
         .order_by("-number")
@@ -160,9 +160,12 @@ def _create_version(
         year=record.year,
         number=(last or 0) + 1,
         snapshot=frozen,
-        contribution_budget=budget,
-        contribution_actual=actual,
-        contribution_budget_next=budget_next,
+        contribution_budget=budget.amount,
+        contribution_actual=actual.amount,
+        contribution_budget_next=budget_next.amount,
+        contribution_budget_nvt=budget.amount is None and budget.not_applicable,
+        contribution_actual_nvt=actual.amount is None and actual.not_applicable,
+        contribution_budget_next_nvt=budget_next.amount is None and budget_next.not_applicable,
         risk_profile=frozen.get("risk_profile") or "",
         note=note,
         adopted_by=adoption.history_user if adoption else user,

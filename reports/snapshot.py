@@ -18,7 +18,7 @@ from collaborations.selectors import MotiveView, YearPage
 from collaborations.services import COPIED_TEXT_FIELDS
 from core import charts
 from finance.models import SplitKeyComponent, Table
-from finance.money import Cell, FillState
+from finance.money import EMPTY, NVT, Cell, FillState
 from finance.presentation import Chart, FinancePage, RowView, TableView, YearBlock
 from reports import bbv as bbv_view
 
@@ -187,23 +187,34 @@ def merge_shared(published: dict, fresh: dict) -> dict:
     return merged
 
 
+def table_cells(snapshot: dict, code: str) -> tuple[Cell, Cell, Cell]:
+    """A table's TOTAAL cells in the version's own year: begroting, realisatie, begroting next
+    year — an amount, n.v.t. (the year's table is n.v.t., or every cell of the column is) or
+    not filled in."""
+    finance = snapshot.get("finance") or {}
+    for table in finance.get("tables", []):
+        if table["code"] == code and table["blocks"]:
+            block = table["blocks"][0]
+            if block.get("state") == FillState.NOT_APPLICABLE:
+                return NVT, NVT, NVT
+            if block["totals"]:
+                first, second, third = (_uncell(t) for t in block["totals"])
+                return first, second, third
+    return EMPTY, EMPTY, EMPTY
+
+
 def table_totals(
     snapshot: dict, code: str
 ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """A table's totals in the version's own year: begroting, realisatie, begroting next year
-    (None where not filled in)."""
-    finance = snapshot.get("finance") or {}
-    for table in finance.get("tables", []):
-        if table["code"] == code and table["blocks"]:
-            totals = table["blocks"][0]["totals"]
-            if totals:
-                return tuple(_D(t[0]) for t in totals)  # type: ignore[return-value]
-    return None, None, None
+    (None where there is no amount)."""
+    first, second, third = table_cells(snapshot, code)
+    return first.amount, second.amount, third.amount
 
 
-def contribution_figures(snapshot: dict) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-    """Kosten totals of the version's own year: begroting, realisatie, begroting next year."""
-    return table_totals(snapshot, Table.KOSTEN)
+def contribution_cells(snapshot: dict) -> tuple[Cell, Cell, Cell]:
+    """Kosten TOTAAL of the version's own year: begroting, realisatie, begroting next year."""
+    return table_cells(snapshot, Table.KOSTEN)
 
 
 def key_figures(snapshot: dict) -> dict[str, Decimal | None]:

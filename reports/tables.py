@@ -19,7 +19,8 @@ from django.utils.functional import cached_property
 from collaborations.models import YearRecord
 from collaborations.risks import PROFILE_LABELS
 from core.exports import Column, Kind, Sheet
-from core.templatetags.nl import NOT_FILLED_IN, euro, procentverschil, verschil
+from core.formatting import export_amount
+from core.templatetags.nl import euro, euro_of_leeg, procentverschil, verschil
 from finance.money import Cell, percent_change
 from reports.selectors.overview import OverviewLabels
 
@@ -31,6 +32,16 @@ def _visible(record: dict, name: str) -> Decimal | None:
     if record.get("has_published", True) is False:
         return None  # the public sees money only of partnerships with published data
     return record[name]
+
+
+def _cell(record: dict, name: str) -> Cell:
+    """A contribution of the row in its three states: an amount, n.v.t. or not filled in."""
+    amount = _visible(record, name)
+    hidden = record.get("has_published", True) is False
+    return Cell(
+        amount=amount,
+        not_applicable=amount is None and not hidden and bool(record.get(f"{name}_nvt")),
+    )
 
 
 def _sum(table, name: str) -> Decimal | None:
@@ -63,7 +74,7 @@ class OverviewRow(TypedDict):
     """One row of the page with every cell as text, so the template only looks up keys.
 
     A dict rather than an object: the template language tries `row["name"]` before attributes.
-    Plain strings are escaped by the template; `NOT_FILLED_IN` is safe markup.
+    Plain strings are escaped by the template; the amounts (`euro_of_leeg`) are safe markup.
     """
 
     slug: str
@@ -168,8 +179,6 @@ class OverviewTable(tables.Table):
         onderwerpen, belang_wie = self.labels.onderwerpen, self.labels.belang_wie
         rows: list[OverviewRow] = []
         for record in self.data:
-            begroting = _visible(record, "begroting")
-            realisatie_vorig = _visible(record, "realisatie_vorig")
             rows.append(
                 {
                     "slug": record["slug"],
@@ -180,10 +189,8 @@ class OverviewTable(tables.Table):
                     "bbv": record["bbv"] or "Niet ingedeeld",
                     "verbonden": VERBONDEN.get(record["verbonden"], "Onbekend"),
                     "belangrijkheid": _labels(belang_wie.get(record["pk"], [])),
-                    "begroting": NOT_FILLED_IN if begroting is None else euro(begroting),
-                    "realisatie_vorig": (
-                        NOT_FILLED_IN if realisatie_vorig is None else euro(realisatie_vorig)
-                    ),
+                    "begroting": euro_of_leeg(_cell(record, "begroting")),
+                    "realisatie_vorig": euro_of_leeg(_cell(record, "realisatie_vorig")),
                     "verschil": verschil(_visible(record, "verschil")),
                     "verschil_pct": procentverschil(_verschil_pct(record)),
                     "status": _status(record) if record["status_jaar"] else "",
@@ -244,10 +251,10 @@ class OverviewTable(tables.Table):
         return VERBONDEN.get(value, "Onbekend")
 
     def value_begroting(self, record):
-        return _visible(record, "begroting")
+        return export_amount(_cell(record, "begroting"))
 
     def value_realisatie_vorig(self, record):
-        return _visible(record, "realisatie_vorig")
+        return export_amount(_cell(record, "realisatie_vorig"))
 
     def value_verschil(self, record):
         return _visible(record, "verschil")

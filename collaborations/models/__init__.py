@@ -512,6 +512,12 @@ class YearVersion(models.Model):
     contribution_budget_next = models.DecimalField(
         "bijdrage begroting volgend jaar", max_digits=16, decimal_places=2, null=True, blank=True
     )
+    # n.v.t. is not "not filled in": a figure without an amount says which of the two it is
+    contribution_budget_nvt = models.BooleanField("bijdrage begroting n.v.t.", default=False)
+    contribution_actual_nvt = models.BooleanField("bijdrage realisatie n.v.t.", default=False)
+    contribution_budget_next_nvt = models.BooleanField(
+        "bijdrage begroting volgend jaar n.v.t.", default=False
+    )
     risk_profile = models.CharField(
         "risicoprofiel",
         max_length=10,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     DecimalField,
@@ -19,6 +20,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -30,7 +32,7 @@ from django.utils import timezone
 
 from collaborations.models import Participation, Partnership, YearRecord, YearVersion
 from collaborations.permissions import can_read_drafts
-from finance.models import FinanceAmount, Kind, Table
+from finance.models import FinanceAmount, FinanceRow, FinanceTableYear, Kind, Table
 
 
 def default_overview_year(municipality, user=None) -> int:
@@ -59,21 +61,63 @@ def default_overview_year(municipality, user=None) -> int:
     return latest or timezone.localdate().year
 
 
-def _kosten_total(year: int, kind: str):
+def _kosten_amounts(year: int, kind: str, rows_year: int):
+    """The amounts of a Kosten TOTAAL as the year page adds them up: those of the lines that
+    are rows of the participation's Kosten table of `rows_year` — `year` itself, or the year
+    before, whose table shows the begroting of `year` too (a line taken out of a table no longer
+    counts there)."""
+    return FinanceAmount.objects.filter(
+        line__rows__table_year__participation=OuterRef("pk"),
+        line__rows__table_year__table=Table.KOSTEN,
+        line__rows__table_year__year=rows_year,
+        year=year,
+        kind=kind,
+    )
+
+
+def _kosten_total(year: int, kind: str, rows_year: int | None = None):
     amounts = (
-        FinanceAmount.objects.filter(
-            line__participation=OuterRef("pk"),
-            line__table=Table.KOSTEN,
-            year=year,
-            kind=kind,
-            amount__isnull=False,
-        )
+        _kosten_amounts(year, kind, year if rows_year is None else rows_year)
+        .filter(amount__isnull=False)
         .order_by()
-        .values("line__participation")
+        .values("line__rows__table_year__participation")
         .annotate(total=Sum("amount"))
         .values("total")[:1]
     )
     return Subquery(amounts, output_field=DecimalField(max_digits=18, decimal_places=2))
+
+
+def _kosten_table(year: int) -> QuerySet:
+    return FinanceTableYear.objects.filter(
+        participation=OuterRef("pk"), table=Table.KOSTEN, year=year
+    )
+
+
+def _kosten_nvt(year: int, kind: str, rows_year: int | None = None):
+    """True when that TOTAAL is n.v.t. (`finance.money.total`): the table is n.v.t., or it has
+    rows and every one of their cells is n.v.t. Only asked where there is no amount (the CASE
+    in `overview`), so it costs nothing for rows with a contribution."""
+    rows_year = year if rows_year is None else rows_year
+    rows = FinanceRow.objects.filter(
+        table_year__participation=OuterRef("pk"),
+        table_year__table=Table.KOSTEN,
+        table_year__year=rows_year,
+    )
+    marked = FinanceAmount.objects.filter(
+        line_id=OuterRef("line_id"), year=year, kind=kind, not_applicable=True
+    )
+    every_cell = Exists(rows) & ~Exists(rows.filter(~Exists(marked)))
+    if rows_year != year:  # the begroting of next year is not n.v.t. because a table is
+        return every_cell
+    return Exists(_kosten_table(year).filter(not_applicable=True)) | every_cell
+
+
+def _nvt_where_empty(amount: str, nvt) -> Case:
+    return Case(
+        When(Q(**{f"{amount}__isnull": True}) & nvt, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
 
 
 # The partnership's fields of a row, under short keys: for the page, the grouping, the export.
@@ -86,13 +130,15 @@ PARTNERSHIP_FIELDS = {
 }
 
 
-def _published(year: int, field: str):
+def _versions(year: int) -> QuerySet:
+    return YearVersion.objects.filter(participation=OuterRef("pk"), year=year)
+
+
+def _published(year: int, field: str, output_field=None):
     """A figure of the latest published version of the participation's `year`."""
-    versions = YearVersion.objects.filter(participation=OuterRef("pk"), year=year).order_by(
-        "-number"
-    )
     return Subquery(
-        versions.values(field)[:1], output_field=DecimalField(max_digits=18, decimal_places=2)
+        _versions(year).order_by("-number").values(field)[:1],
+        output_field=output_field or DecimalField(max_digits=18, decimal_places=2),
     )
 
 
@@ -109,12 +155,22 @@ def overview(municipality, user, year: int) -> QuerySet:
         # only what was published: the versions' figures (Begroting Y from the version of Y,
         # else as the version of Y-1 published it)
         figures = {
-            "begroting": Coalesce(
-                _published(year, "contribution_budget"),
-                _published(year - 1, "contribution_budget_next"),
+            "begroting": Case(
+                When(Exists(_versions(year)), then=_published(year, "contribution_budget")),
+                default=_published(year - 1, "contribution_budget_next"),
             ),
             "begroting_vorig": _published(year - 1, "contribution_budget"),
             "realisatie_vorig": _published(year - 1, "contribution_actual"),
+        }
+        nvt = {
+            "begroting_nvt": Coalesce(
+                _published(year, "contribution_budget_nvt", BooleanField()),
+                _published(year - 1, "contribution_budget_next_nvt", BooleanField()),
+                Value(False),
+            ),  # the version of the year first, as for the amount
+            "realisatie_vorig_nvt": Coalesce(
+                _published(year - 1, "contribution_actual_nvt", BooleanField()), Value(False)
+            ),
         }
         status = Case(
             When(
@@ -125,10 +181,21 @@ def overview(municipality, user, year: int) -> QuerySet:
             output_field=CharField(),
         )
     else:
+        # as for the public: the year's own table, else the begroting the year before shows
         figures = {
-            "begroting": _kosten_total(year, Kind.BEGROTING),
+            "begroting": Case(
+                When(Exists(_kosten_table(year)), then=_kosten_total(year, Kind.BEGROTING)),
+                default=_kosten_total(year, Kind.BEGROTING, rows_year=year - 1),
+            ),
             "begroting_vorig": _kosten_total(year - 1, Kind.BEGROTING),
             "realisatie_vorig": _kosten_total(year - 1, Kind.REALISATIE),
+        }
+        nvt = {
+            "begroting_nvt": _kosten_nvt(year, Kind.BEGROTING)
+            | (
+                ~Exists(_kosten_table(year)) & _kosten_nvt(year, Kind.BEGROTING, rows_year=year - 1)
+            ),
+            "realisatie_vorig_nvt": _kosten_nvt(year - 1, Kind.REALISATIE),
         }
         status = Subquery(records.values("status")[:1], output_field=CharField())
     queryset = (
@@ -147,6 +214,8 @@ def overview(municipality, user, year: int) -> QuerySet:
             ),
         )
         .annotate(
+            # n.v.t. only where there is no amount: an amount always wins
+            **{name: _nvt_where_empty(name.removesuffix("_nvt"), q) for name, q in nvt.items()},
             verschil=F("begroting") - F("begroting_vorig"),
             verschil_pct=Case(
                 When(begroting_vorig=0, then=Value(None)),
@@ -169,6 +238,8 @@ def overview(municipality, user, year: int) -> QuerySet:
         "begroting",
         "begroting_vorig",
         "realisatie_vorig",
+        "begroting_nvt",
+        "realisatie_vorig_nvt",
         "verschil",
         "status_jaar",
         "nagekeken_jaar",

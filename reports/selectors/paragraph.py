@@ -15,6 +15,7 @@ from django.http import Http404
 from collaborations.models import Municipality, Participation, YearVersion
 from collaborations.permissions import can_adopt, user_can_edit
 from core.converters import FIRST_YEAR, LAST_YEAR
+from finance.money import Cell
 from reports import bbv as bbv_view
 from reports import paragraph
 from reports.models import Edition, ParagraphPolicy
@@ -44,6 +45,8 @@ def newest_versions(municipality: Municipality, year: int) -> dict[int, YearVers
             "snapshot",
             "contribution_budget",
             "contribution_actual",
+            "contribution_budget_nvt",
+            "contribution_actual_nvt",
             "adopted_at",
             "published_at",
         )
@@ -72,8 +75,12 @@ def _party(participation: Participation, year: int, version, edition: str) -> pa
     party.adopted_at = version.adopted_at
     party.published_at = version.published_at
     party.public_interest = record.get(kern) or record.get("beoogd_kern") or ""
-    party.contribution_budget = version.contribution_budget
-    party.contribution_actual = version.contribution_actual
+    party.contribution_budget = Cell(
+        amount=version.contribution_budget, not_applicable=version.contribution_budget_nvt
+    )
+    party.contribution_actual = Cell(
+        amount=version.contribution_actual, not_applicable=version.contribution_actual_nvt
+    )
     party.bbv, party.risks, party.risk_profile = bbv_view.from_snapshot(version.snapshot)
     return party
 

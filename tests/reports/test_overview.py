@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -12,11 +13,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from collaborations.models import Municipality, Participation, YearVersion
+from collaborations.models import Municipality, Participation, YearRecord, YearVersion
 from finance import services
 from finance.models import Table
-from finance.money import Cell
+from finance.money import EMPTY, NVT, Cell
+from reports.models import Edition
+from reports.selectors.paragraph import paragraph_for
 from tests.collaborations.factories import ParticipationFactory, PartnershipFactory
+from tests.reports.test_three_states import cells_of_row, one_line_kosten
 
 pytestmark = pytest.mark.django_db
 OVERVIEW = "/venlo/samenwerkingen/"
@@ -148,17 +152,72 @@ def test_a_concept_budget_is_not_public_until_published(demo):
         rows=[services.GridRow("extra", (Cell(amount=1000), Cell(), Cell()))],
         expected_version=None,
     )
-    # The public sees the Begroting 2018 as published (with 2017); the clerks the working figure.
+    # The public sees the Begroting 2018 as published (with 2017); the clerks the working
+    # figure: the TOTAAL of the 2018 table they made, with its one line, as its year page shows.
     content = Client().get(OVERVIEW + "?jaar=2018").content.decode()
-    assert "€ 1.344.321" in content and "€ 1.345.321" not in content
+    zvh = next(r for r in rows_of(content) if "(ZVH)" in r)
+    assert "€ 1.344.321" in zvh and "€ 1.000 " not in zvh
     csv_text = Client().get(OVERVIEW + "?jaar=2018&_export=csv").content.decode()
-    assert "1345321" not in csv_text
+    assert "1344321" in csv_text and ";1000;" not in csv_text
     clerk = Client()
     clerk.force_login(beheerder)
-    assert "€ 1.345.321" in clerk.get(OVERVIEW + "?jaar=2018").content.decode()
+    working = clerk.get(OVERVIEW + "?jaar=2018").content.decode()
+    assert "€ 1.000 € 1.281.406" in next(r for r in rows_of(working) if "(ZVH)" in r)
 
 
 def test_empty_contributions_sort_last_both_ways(client, demo):
     for order in ("begroting", "-begroting"):
         rows = rows_of(client.get(OVERVIEW + f"?sort={order}&jaar=2018").content.decode())
         assert "(ZVH)" in rows[0], order  # the only one with a figure comes first either way
+
+
+def zvh_row(client, year: int = 2017) -> str:
+    return next(
+        r for r in rows_of(client.get(OVERVIEW + f"?jaar={year}").content.decode()) if "(ZVH)" in r
+    )
+
+
+def test_nvt_zero_and_not_filled_in_stay_apart_in_the_overview(
+    client, clerk, demo, reopen, publish
+):
+    """A Kosten table of n.v.t. lines is n.v.t. in the overview — for the clerk at once, for the
+    public once published, and in the export — never "niet ingevuld" and never € 0."""
+    zvh = Participation.objects.get(partnership__slug="zvh", municipality__slug="venlo")
+    record = reopen(YearRecord.objects.get(participation=zvh, year=2017))
+    one_line_kosten(zvh, clerk, "Niet van toepassing", (NVT, NVT, EMPTY))
+    clerk_client = Client()
+    clerk_client.force_login(clerk)
+    assert "n.v.t. € 1.216.284" in zvh_row(clerk_client)  # begroting 2017, realisatie 2016
+    assert "€ 1.281.406" in zvh_row(client)  # the public: version 1 as published
+    publish(record)
+    assert "n.v.t." in zvh_row(client).split("€ 1.216.284")[0]
+    exported = Client().get(OVERVIEW + "?jaar=2017&_export=csv").content.decode("utf-8-sig")
+    zvh_line = next(line for line in exported.splitlines() if "(ZVH)" in line)
+    assert ";n.v.t.;" in zvh_line
+    assert "€ 0" not in zvh_row(client)
+    # 2018: its begroting not filled in (the 2017 table left it empty), realisatie 2017 n.v.t.
+    assert "… niet ingevuld n.v.t." in zvh_row(client, 2018)
+    # the paragraph too: n.v.t., and not counted among the parties whose amount is missing
+    published = paragraph_for(zvh.municipality, 2017, Edition.BEGROTING)
+    party = next(p for g in published.groups for p in g.parties if p.afkorting == "ZVH")
+    assert party.contribution_budget == NVT
+    assert published.budget.missing == sum(
+        1
+        for g in published.groups
+        for p in g.parties
+        if p.published and p.contribution_budget.amount is None and p.afkorting != "ZVH"
+    )
+
+
+def test_a_line_taken_out_of_the_table_no_longer_counts(clerk, demo, reopen):
+    """The clerk replaces Kosten 2017 by one line: the overview shows that line's amount, as
+    the year page's TOTAAL does, not the old lines' figures that the 2016 table still shows."""
+    zvh = Participation.objects.get(partnership__slug="zvh", municipality__slug="venlo")
+    reopen(YearRecord.objects.get(participation=zvh, year=2017))
+    one_line_kosten(zvh, clerk, "Enige regel", (Cell(amount=Decimal(5)), EMPTY, EMPTY))
+    clerk_client = Client()
+    clerk_client.force_login(clerk)
+    assert zvh_row(clerk_client).split(") ", 1)[1].count("€ 5 ") == 1
+    page = clerk_client.get("/venlo/samenwerkingen/zvh/2017/").content.decode()
+    kosten = page[page.index('id="tabel-kosten"') :]
+    assert cells_of_row(kosten, "TOTAAL")[0] == "€ 5"
