@@ -129,3 +129,14 @@ def test_the_year_pdf_opens_with_the_kernbeeld(zvh):
     budget = table_total(zvh, Table.KOSTEN, 2017, Kind.BEGROTING, 2017)
     assert "Kernbeeld 2017" in first and euro(budget) in first
     assert first.index("Kernbeeld 2017") < first.index("Motieven voor samenwerking")
+
+
+def test_each_partnership_in_the_bundle_opens_with_its_kernbeeld(zvh):
+    venlo = zvh.municipality
+    chosen = list(Participation.objects.filter(municipality=venlo))
+    html = documents.bundle_html(venlo, 2017, chosen, AnonymousUser())
+    with_data = YearVersion.objects.filter(participation__in=chosen, year=2017)
+    assert html.count(">Kernbeeld 2017</h2>") == with_data.count() >= 2
+    for version in with_data.select_related("participation__partnership"):
+        slug = version.participation.partnership.slug
+        assert html.count(f'id="sw-{slug}-kernbeeld"') == 1  # ids unique in one document
