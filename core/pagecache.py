@@ -23,7 +23,7 @@ served to every visitor after that. The mechanism, in one place:
   texts are saved all day long, so an update bumps only when ``year``, ``status`` or
   ``nagekeken`` change (``_year_record_saved``).
 * Within a transaction that wrote such a table and has not committed yet, the connection's own
-  requests skip the cache (``_uncommitted_public_writes``): they would otherwise read a page
+  requests skip the cache (``_bump_pending``): they would otherwise read a page
   stored before the write. That only happens inside tests, which never commit.
 
 Off unless ``settings.PAGE_CACHE`` (env ``PAGE_CACHE``; on by default when the cache is shared,
@@ -105,19 +105,18 @@ def _current_generation(found: dict[str, Any]) -> str:
     return generation
 
 
+def _bump_pending(conn: BaseDatabaseWrapper) -> bool:
+    """Whether the open transaction of `conn` wrote a public table (a bump waits for its
+    commit)."""
+    return conn.in_atomic_block and any(entry[1] is bump for entry in conn.run_on_commit)
+
+
 def _after_commit(alias: str) -> None:
     """Bump once the current transaction of `alias` commits (at once outside a transaction);
-    once per transaction, however many statements it has."""
-    conn = connections[alias]
-    if conn.in_atomic_block and any(entry[1] is bump for entry in conn.run_on_commit):
-        return
-    transaction.on_commit(bump, using=alias, robust=True)
-
-
-def _uncommitted_public_writes() -> bool:
-    return connection.in_atomic_block and any(
-        entry[1] is bump for entry in connection.run_on_commit
-    )
+    once per transaction, however many statements it has. A failing cache is logged, never
+    the writer's error (the stored pages then live until PAGE_CACHE_SECONDS)."""
+    if not _bump_pending(connections[alias]):
+        transaction.on_commit(bump, using=alias, robust=True)
 
 
 # --- The view decorator ----------------------------------------------------------------------
@@ -137,7 +136,7 @@ def _may_use_cache(request: HttpRequest) -> bool:
         and request.method == "GET"
         and not request.user.is_authenticated
         and CookieStorage.cookie_name not in request.COOKIES
-        and not _uncommitted_public_writes()
+        and not _bump_pending(connection)
     )
 
 
@@ -150,8 +149,8 @@ def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
         "Cache-Control", ""
     ):
         return False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or "CSRF_COOKIE" in request.META:
-        return False  # a form with a token was rendered (or the token was asked for)
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # the CSRF token was asked for: a form with it was rendered
     if getattr(request, "_csp_nonce", None):  # LazyNonce: true once a nonce was made
         return False
     session = getattr(request, "session", None)
@@ -171,20 +170,28 @@ def published_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
             return view(request, *args, **kwargs)
         key = _page_key(request)
         today = timezone.localdate().isoformat()  # the P&C calendar's "past" moves daily
-        found = cache.get_many([GENERATION_KEY, key])
-        entry = found.get(key)
-        if entry is not None and entry[0] == found.get(GENERATION_KEY) and entry[1] == today:
-            _, _, status, headers, content = entry
-            response = HttpResponse(content, status=status, headers=headers)
-            response[HEADER] = "hit"
-            return response
-        generation = _current_generation(found)  # read before the view reads the database
+        try:
+            found = cache.get_many([GENERATION_KEY, key])
+            entry = found.get(key)
+            if entry is not None and entry[0] == found.get(GENERATION_KEY) and entry[1] == today:
+                _, _, status, headers, content = entry
+                response = HttpResponse(content, status=status, headers=headers)
+                response[HEADER] = "hit"
+                return response
+            generation = _current_generation(found)  # read before the view reads the database
+        except Exception:  # the cache is down: the page is rendered, as without the cache
+            logger.warning("page cache unavailable, rendering %s", request.path, exc_info=True)
+            return view(request, *args, **kwargs)
         response = view(request, *args, **kwargs)
         if _may_store(request, response):
             headers = dict(response.items())
             entry = (generation, today, response.status_code, headers, response.content)
-            cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
-            response[HEADER] = "stored"
+            try:
+                cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("page cache unavailable, %s not stored", request.path, exc_info=True)
+            else:
+                response[HEADER] = "stored"
         return response
 
     return cached_view

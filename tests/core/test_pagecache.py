@@ -183,3 +183,17 @@ def test_every_visitor_gets_their_own_csrf_token(db, settings):
         assert response.status_code == 200 and pagecache.HEADER not in response
         tokens.append(response.content)
     assert tokens[0] != tokens[1]
+
+
+def test_a_page_still_opens_when_the_cache_is_down(demo, monkeypatch):
+    class Down:
+        def __getattr__(self, name):
+            def refuse(*args, **kwargs):
+                raise ConnectionError("Redis is down")
+
+            return refuse
+
+    monkeypatch.setattr(pagecache, "cache", Down())
+    response = Client().get(OVERVIEW + "?jaar=2017")
+    assert response.status_code == 200
+    assert "Bijdrage begroting 2017" in text(response)
