@@ -1,8 +1,8 @@
 """Published pages served from the cache to the public (issue 15).
 
 Why: a published version never changes, and the public sees nothing else, so the work of a
-public page (some 15 queries, thawing a version, rendering the fragments) can be done once and
-served to every visitor after that. The mechanism, in one place:
+public page (its queries, thawing a version, rendering some 50 KB of fragments) can be done
+once and served to every visitor after that. The mechanism, in one place:
 
 * ``published_page`` decorates a view. An anonymous GET reads, in **one** cache round trip
   (``get_many``), the *published generation* and the page stored for this address; when the
@@ -14,7 +14,7 @@ served to every visitor after that. The mechanism, in one place:
 * The generation is a random token, not a counter: a cache that loses it (eviction, a Redis
   restart) makes a new one, and no page stored under an earlier token can match it again.
 * ``bump`` draws a new token. It runs after the commit of every write to a table the public
-  pages read (``PUBLIC_TABLES``, the audit in docs/architecture.md): a page rendered from the
+  pages read (``PUBLIC_MODELS``, the audit in docs/architecture.md): a page rendered from the
   data before the commit was stored under the old token and is never served again. The writes
   are seen where every write passes — the database cursor (``_WriteWatcher``) — and not through
   ``post_save`` signals, which ``bulk_create_with_history``, ``bulk_update_with_history`` and
@@ -25,6 +25,8 @@ served to every visitor after that. The mechanism, in one place:
 * Within a transaction that wrote such a table and has not committed yet, the connection's own
   requests skip the cache (``_bump_pending``): they would otherwise read a page
   stored before the write. That only happens inside tests, which never commit.
+* A cache that does not answer fails no page here: the view renders it (a warning is logged);
+  a bump that fails is logged, and the stored pages then live until ``PAGE_CACHE_SECONDS``.
 
 Off unless ``settings.PAGE_CACHE`` (env ``PAGE_CACHE``; on by default when the cache is shared,
 i.e. Redis): with local memory every process would hold its own pages and its own generation,
