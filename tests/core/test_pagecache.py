@@ -166,7 +166,7 @@ def test_the_query_string_is_part_of_the_address(demo):
     assert "Bijdrage begroting 2016" in text(Client().get(OVERVIEW + "?jaar=2016"))
 
 
-def test_every_visitor_gets_their_own_csrf_token(db, settings):
+def test_every_visitor_gets_their_own_csrf_token(db):
     """A page with a form is never stored: its token belongs to one visitor."""
 
     template = engines["django"].from_string("<form>{% csrf_token %}</form>")
