@@ -37,10 +37,8 @@ def _visible(record: dict, name: str) -> Decimal | None:
 def _cell(record: dict, name: str) -> Cell:
     """A contribution of the row in its three states: an amount, n.v.t. or not filled in."""
     amount = _visible(record, name)
-    hidden = record.get("has_published", True) is False
     return Cell(
-        amount=amount,
-        not_applicable=amount is None and not hidden and bool(record.get(f"{name}_nvt")),
+        amount=amount, not_applicable=amount is None and bool(_visible(record, f"{name}_nvt"))
     )
 
 

@@ -166,7 +166,7 @@ def restore_bbv(
         raise ValidationError("Deze versie hoort niet bij dit jaar.")
     locked = _lock_for_restore(user, record, expected_version)
     figures = _figures(locked) or BbvFigures(year_record=locked)
-    restore_state(figures, old, exclude=frozenset({"id", "year_record"}))
+    restore_state(figures, old, exclude=frozenset({"year_record"}))
     _restored(locked, user, old)
     return figures
 
@@ -174,7 +174,7 @@ def restore_bbv(
 @transaction.atomic
 def restore_risk(*, user: User, record: YearRecord, history_id: int, expected_version: int) -> Risk:
     """Put one risk back as it was after an earlier change; a deleted risk comes back as it was
-    when it was deleted (at the end of the register when its place is taken)."""
+    when it was deleted, in its old place in the order (beside a risk that took it since)."""
     old = Risk.history.filter(history_id=history_id, year_record_id=record.pk).first()
     if old is None:
         raise ValidationError("Deze versie hoort niet bij dit jaar.")

@@ -142,6 +142,21 @@ def _published(year: int, field: str, output_field=None):
     )
 
 
+def _budget_published(year: int, suffix: str):
+    """The begroting of `year` as published (`suffix` "": the amount, "_nvt": whether it is
+    n.v.t.): from the version of `year` when there is one, else as the version of the year
+    before published it (its Begroting volgend jaar)."""
+    output = BooleanField() if suffix else None
+    return Case(
+        When(
+            Exists(_versions(year)),
+            then=_published(year, f"contribution_budget{suffix}", output),
+        ),
+        default=_published(year - 1, f"contribution_budget_next{suffix}", output),
+        output_field=output or DecimalField(max_digits=18, decimal_places=2),
+    )
+
+
 def overview(municipality, user, year: int) -> QuerySet:
     """All partnerships of a municipality with its contribution: begroting of the year,
     realisatie of the year before, the change against the year before, the data's status.
@@ -155,26 +170,19 @@ def overview(municipality, user, year: int) -> QuerySet:
         # only what was published: the versions' figures (Begroting Y from the version of Y,
         # else as the version of Y-1 published it)
         figures = {
-            "begroting": Case(
-                When(Exists(_versions(year)), then=_published(year, "contribution_budget")),
-                default=_published(year - 1, "contribution_budget_next"),
-            ),
+            "begroting": _budget_published(year, ""),
             "begroting_vorig": _published(year - 1, "contribution_budget"),
             "realisatie_vorig": _published(year - 1, "contribution_actual"),
         }
         nvt = {
-            "begroting_nvt": Coalesce(
-                _published(year, "contribution_budget_nvt", BooleanField()),
-                _published(year - 1, "contribution_budget_next_nvt", BooleanField()),
-                Value(False),
-            ),  # the version of the year first, as for the amount
+            "begroting_nvt": _budget_published(year, "_nvt"),
             "realisatie_vorig_nvt": Coalesce(
                 _published(year - 1, "contribution_actual_nvt", BooleanField()), Value(False)
             ),
         }
         status = Case(
             When(
-                Exists(YearVersion.objects.filter(participation=OuterRef("pk"), year=year)),
+                Exists(_versions(year)),
                 then=Value(YearRecord.Status.GEPUBLICEERD),
             ),
             default=Value(None),
