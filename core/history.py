@@ -91,8 +91,8 @@ def field_changes(
         after = getattr(new, f.attname)
         if old is not None and before == after:
             continue
-        if old is None and after in (None, ""):
-            continue
+        if old is None and (after in (None, "") or after is False):
+            continue  # a new record: what was left empty, or a flag not set, is no change
         if f.is_relation:
             before = _related_name(old, f) if old is not None else None
             after = _related_name(new, f)
